@@ -1,0 +1,32 @@
+import { ConfigError, loadGatewayConfig } from './config/gateway-config.js';
+import { defaultPanelDir, startGateway } from './bootstrap.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadGatewayConfig(process.env, { cwd: process.cwd(), panelDir: defaultPanelDir() });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`cligate: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const gateway = await startGateway(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
+    timer.unref();
+    void gateway.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`cligate: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,396 @@
+import type { Redis } from 'ioredis';
+import type { Coordination } from '../coordination/coordination.js';
+
+export type ReserveResult =
+  | { kind: 'reserved'; total: number; used: number; reserved: number }
+  /** the cost does not fit: used + in-flight reservations + cost > total */
+  | { kind: 'over'; total: number; used: number; reserved: number }
+  /** the key's counters are not in the coordination store yet: load them from the database */
+  | { kind: 'need-load' }
+  /** requests-per-minute limit hit; retry after this many ms */
+  | { kind: 'rpm'; retryAfterMs: number }
+  /** the coordination store lost its state and is being rebuilt; retry after this many ms */
+  | { kind: 'recovering'; retryAfterMs: number };
+
+export interface KeyCounters {
+  total: number;
+  used: number;
+  epoch: number;
+}
+
+export interface Lease {
+  keyId: string;
+  requestId: string;
+  cost: number;
+}
+
+/**
+ * Live quota counters shared by every gateway process. A request reserves its full cost atomically
+ * against `total - used - reserved` (no overshoot, whatever the concurrency), then either commits
+ * (after its usage row is durable in Postgres: the reservation becomes `used`, set from the database's
+ * own committed value, never added twice) or releases. Reservations are leases: a crashed process's
+ * reservations expire and are resolved against the ledger by `expired()` + `resolve()`.
+ */
+export interface QuotaCounterRepository {
+  reserve(lease: Lease, rpmLimit: number | null, now: number): Promise<ReserveResult>;
+  /** (re)load a key's counters from the database values; keeps reservations in flight */
+  load(keyId: string, counters: KeyCounters): Promise<void>;
+  /** turn the reservation into used; `committed` is the key's used quota after the ledger write */
+  commit(lease: Lease, committed: { used: number; epoch: number } | undefined): Promise<void>;
+  release(lease: Lease): Promise<void>;
+  /** extend (or, after a store restart, re-register) leases held by this process */
+  renew(leases: Lease[], now: number): Promise<void>;
+  /** reservations whose lease ran out (their process may be gone) */
+  expired(now: number, limit: number): Promise<Lease[]>;
+  /** resolve an expired lease: commit when the ledger has the charge, release otherwise */
+  resolve(lease: Lease, charged: boolean, committed: { used: number; epoch: number } | undefined, now: number): Promise<void>;
+  /** drop cached counters so the next reserve reloads them (admin changes) */
+  invalidate(keyId: string): Promise<void>;
+  /** start a recovery window when the store lost its state (true if this call started it) */
+  beginRecoveryIfNeeded(windowMs: number): Promise<boolean>;
+  /** the reserved units of a key (tests and admin views) */
+  snapshot(keyId: string): Promise<{ used: number; reserved: number; total: number } | null>;
+}
+
+export const LEASE_MS = 15_000;
+
+const COMMON = `
+local p = ARGV[1]
+local function qkey(k) return p .. 'q:' .. k end
+local function rkey(k) return p .. 'qr:' .. k end
+local function lkey() return p .. 'ql' end
+local function drop(k, r)
+  local c = redis.call('HGET', rkey(k), r)
+  if c then
+    redis.call('HDEL', rkey(k), r)
+    redis.call('HINCRBY', qkey(k), 'reserved', -tonumber(c))
+  end
+  redis.call('ZREM', lkey(), k .. '|' .. r)
+end
+local function raise_used(k, used, epoch)
+  local cur = redis.call('HMGET', qkey(k), 'loaded', 'epoch', 'used')
+  if cur[1] ~= '1' then return end
+  if tonumber(cur[2]) ~= epoch then
+    redis.call('HSET', qkey(k), 'loaded', '0')
+  elseif used > tonumber(cur[3]) then
+    redis.call('HSET', qkey(k), 'used', used)
+  end
+end
+`;
+
+/** ARGV: prefix, keyId, requestId, cost, now, leaseMs, rpmLimit */
+const RESERVE = `${COMMON}
+local k, r = ARGV[2], ARGV[3]
+local cost, now, lease, rpm = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+if redis.call('EXISTS', p .. 'alive') == 0 then return {-3, 0} end
+local rec = redis.call('PTTL', p .. 'recovering')
+if rec > 0 then return {-4, rec} end
+local v = redis.call('HMGET', qkey(k), 'loaded', 'total', 'used', 'reserved')
+if v[1] ~= '1' then return {-1, 0} end
+local total, used, reserved = tonumber(v[2]), tonumber(v[3]), tonumber(v[4] or '0')
+if redis.call('HEXISTS', rkey(k), r) == 1 then return {1, total, used, reserved} end
+if used + reserved + cost > total then return {0, total, used, reserved} end
+if rpm > 0 then
+  local rk = p .. 'rpm:' .. k
+  redis.call('ZREMRANGEBYSCORE', rk, '-inf', now - 60000)
+  if redis.call('ZCARD', rk) >= rpm then
+    local oldest = redis.call('ZRANGE', rk, 0, 0, 'WITHSCORES')
+    return {-2, tonumber(oldest[2]) + 60000 - now}
+  end
+  redis.call('ZADD', rk, now, r)
+  redis.call('PEXPIRE', rk, 61000)
+end
+redis.call('HINCRBY', qkey(k), 'reserved', cost)
+redis.call('HSET', rkey(k), r, cost)
+redis.call('ZADD', lkey(), now + lease, k .. '|' .. r)
+return {1, total, used, reserved + cost}
+`;
+
+/** ARGV: prefix, keyId, total, used, epoch */
+const LOAD = `${COMMON}
+local k = ARGV[2]
+local total, used, epoch = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local cur = redis.call('HMGET', qkey(k), 'loaded', 'epoch', 'used')
+if cur[1] == '1' and tonumber(cur[2]) == epoch then
+  if used > tonumber(cur[3]) then redis.call('HSET', qkey(k), 'used', used) end
+  redis.call('HSET', qkey(k), 'total', total)
+else
+  redis.call('HSET', qkey(k), 'loaded', '1', 'total', total, 'used', used, 'epoch', epoch)
+end
+redis.call('HSETNX', qkey(k), 'reserved', 0)
+return 1
+`;
+
+/** ARGV: prefix, keyId, requestId, used (or -1), epoch */
+const COMMIT = `${COMMON}
+local k, r = ARGV[2], ARGV[3]
+local used, epoch = tonumber(ARGV[4]), tonumber(ARGV[5])
+drop(k, r)
+if used >= 0 then raise_used(k, used, epoch) end
+return 1
+`;
+
+/** ARGV: prefix, then (keyId, requestId, used or -1, epoch) quads: commits (and releases) of many requests */
+const SETTLE_MANY = `${COMMON}
+for i = 2, #ARGV, 4 do
+  local k, r, used, epoch = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+  drop(k, r)
+  if used >= 0 then raise_used(k, used, epoch) end
+end
+return 1
+`;
+
+/** ARGV: prefix, keyId, requestId */
+const RELEASE = `${COMMON}
+drop(ARGV[2], ARGV[3])
+return 1
+`;
+
+/** ARGV: prefix, now, leaseMs, then (keyId, requestId, cost) triples */
+const RENEW = `${COMMON}
+local now, lease = tonumber(ARGV[2]), tonumber(ARGV[3])
+for i = 4, #ARGV, 3 do
+  local k, r, c = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if redis.call('HEXISTS', rkey(k), r) == 0 then
+    redis.call('HSET', rkey(k), r, c)
+    redis.call('HINCRBY', qkey(k), 'reserved', c)
+  end
+  redis.call('ZADD', lkey(), now + lease, k .. '|' .. r)
+end
+return 1
+`;
+
+/** ARGV: prefix, keyId, requestId, charged (0/1), used (or -1), epoch, now */
+const RESOLVE = `${COMMON}
+local k, r = ARGV[2], ARGV[3]
+local charged, used, epoch, now = ARGV[4] == '1', tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local score = redis.call('ZSCORE', lkey(), k .. '|' .. r)
+if not score or tonumber(score) > now then return 0 end
+drop(k, r)
+if charged and used >= 0 then raise_used(k, used, epoch) end
+return 1
+`;
+
+/** ARGV: prefix, windowMs */
+const RECOVER = `
+local p = ARGV[1]
+if redis.call('EXISTS', p .. 'alive') == 1 then return 0 end
+redis.call('SET', p .. 'recovering', '1', 'PX', tonumber(ARGV[2]))
+redis.call('SET', p .. 'alive', '1')
+return 1
+`;
+
+type ScriptName = 'cgReserve' | 'cgLoad' | 'cgCommit' | 'cgSettleMany' | 'cgRelease' | 'cgRenew' | 'cgResolve' | 'cgRecover';
+type Scripted = Redis & Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
+
+/** commits / releases applied by one script call at most */
+const SETTLE_BATCH = 500;
+
+export class RedisQuotaCounterRepository implements QuotaCounterRepository {
+  private readonly redis: Scripted;
+  private readonly p: string;
+  private settling: Array<{ args: [string, string, number, number]; resolve: () => void; reject: (error: Error) => void }> = [];
+  private settleScheduled = false;
+
+  constructor(coordination: Coordination) {
+    if (!coordination.redis) throw new Error('RedisQuotaCounterRepository needs Redis');
+    const redis = coordination.redis;
+    for (const [name, lua] of [
+      ['cgReserve', RESERVE],
+      ['cgLoad', LOAD],
+      ['cgCommit', COMMIT],
+      ['cgSettleMany', SETTLE_MANY],
+      ['cgRelease', RELEASE],
+      ['cgRenew', RENEW],
+      ['cgResolve', RESOLVE],
+      ['cgRecover', RECOVER],
+    ] as const) {
+      redis.defineCommand(name, { numberOfKeys: 0, lua });
+    }
+    this.redis = redis as Scripted;
+    this.p = coordination.prefix;
+  }
+
+  async reserve(lease: Lease, rpmLimit: number | null, now: number): Promise<ReserveResult> {
+    const r = (await this.redis.cgReserve(this.p, lease.keyId, lease.requestId, lease.cost, now, LEASE_MS, rpmLimit ?? 0)) as number[];
+    switch (r[0]) {
+      case 1:
+        return { kind: 'reserved', total: r[1]!, used: r[2]!, reserved: r[3]! };
+      case 0:
+        return { kind: 'over', total: r[1]!, used: r[2]!, reserved: r[3]! };
+      case -1:
+        return { kind: 'need-load' };
+      case -2:
+        return { kind: 'rpm', retryAfterMs: r[1]! };
+      default:
+        return { kind: 'recovering', retryAfterMs: Math.max(0, r[1] ?? 0) };
+    }
+  }
+
+  async load(keyId: string, c: KeyCounters): Promise<void> {
+    await this.redis.cgLoad(this.p, keyId, c.total, c.used, c.epoch);
+  }
+
+  commit(lease: Lease, committed: { used: number; epoch: number } | undefined): Promise<void> {
+    return this.settle(lease, committed?.used ?? -1, committed?.epoch ?? 0);
+  }
+
+  release(lease: Lease): Promise<void> {
+    return this.settle(lease, -1, 0);
+  }
+
+  /**
+   * Commits and releases are collected for one event-loop turn and applied by one script call: the
+   * answers already went out, so a turn's delay only holds the reservations a moment longer (never
+   * lets a key overshoot), and Redis sees one command where there were many.
+   */
+  private settle(lease: Lease, used: number, epoch: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.settling.push({ args: [lease.keyId, lease.requestId, used, epoch], resolve, reject });
+      if (this.settling.length >= SETTLE_BATCH) this.flushSettles();
+      else if (!this.settleScheduled) {
+        this.settleScheduled = true;
+        setImmediate(() => this.flushSettles());
+      }
+    });
+  }
+
+  private flushSettles(): void {
+    this.settleScheduled = false;
+    while (this.settling.length > 0) {
+      const batch = this.settling.splice(0, SETTLE_BATCH);
+      const args: (string | number)[] = [this.p];
+      for (const item of batch) args.push(...item.args);
+      this.redis.cgSettleMany(...args).then(
+        () => {
+          for (const item of batch) item.resolve();
+        },
+        (error: Error) => {
+          for (const item of batch) item.reject(error);
+        },
+      );
+    }
+  }
+
+  async renew(leases: Lease[], now: number): Promise<void> {
+    for (let i = 0; i < leases.length; i += 200) {
+      const args: (string | number)[] = [this.p, now, LEASE_MS];
+      for (const l of leases.slice(i, i + 200)) args.push(l.keyId, l.requestId, l.cost);
+      await this.redis.cgRenew(...args);
+    }
+  }
+
+  async expired(now: number, limit: number): Promise<Lease[]> {
+    const members = await this.redis.zrangebyscore(`${this.p}ql`, '-inf', String(now), 'LIMIT', '0', String(limit));
+    if (members.length === 0) return [];
+    const out: Lease[] = [];
+    for (const m of members) {
+      const sep = m.indexOf('|');
+      const keyId = m.slice(0, sep);
+      const requestId = m.slice(sep + 1);
+      const cost = await this.redis.hget(`${this.p}qr:${keyId}`, requestId);
+      out.push({ keyId, requestId, cost: Number(cost ?? 0) });
+    }
+    return out;
+  }
+
+  async resolve(lease: Lease, charged: boolean, committed: { used: number; epoch: number } | undefined, now: number): Promise<void> {
+    await this.redis.cgResolve(this.p, lease.keyId, lease.requestId, charged ? '1' : '0', committed?.used ?? -1, committed?.epoch ?? 0, now);
+  }
+
+  async invalidate(keyId: string): Promise<void> {
+    await this.redis.hset(`${this.p}q:${keyId}`, 'loaded', '0');
+  }
+
+  async beginRecoveryIfNeeded(windowMs: number): Promise<boolean> {
+    return (await this.redis.cgRecover(this.p, windowMs)) === 1;
+  }
+
+  async snapshot(keyId: string) {
+    const v = await this.redis.hmget(`${this.p}q:${keyId}`, 'loaded', 'used', 'reserved', 'total');
+    if (v[0] !== '1') return null;
+    return { used: Number(v[1]), reserved: Number(v[2] ?? 0), total: Number(v[3]) };
+  }
+}
+
+/** Single-process counters (embedded mode): the same rules, in memory. */
+export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
+  private readonly keys = new Map<string, { total: number; used: number; epoch: number; reserved: number; loaded: boolean }>();
+  private readonly reservations = new Map<string, Map<string, number>>();
+  private readonly rpm = new Map<string, number[]>();
+
+  async reserve(lease: Lease, rpmLimit: number | null, now: number): Promise<ReserveResult> {
+    const k = this.keys.get(lease.keyId);
+    if (!k || !k.loaded) return { kind: 'need-load' };
+    const held = this.reservations.get(lease.keyId) ?? new Map<string, number>();
+    if (held.has(lease.requestId)) return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved };
+    if (k.used + k.reserved + lease.cost > k.total) return { kind: 'over', total: k.total, used: k.used, reserved: k.reserved };
+    if (rpmLimit && rpmLimit > 0) {
+      const window = (this.rpm.get(lease.keyId) ?? []).filter((t) => t > now - 60_000);
+      if (window.length >= rpmLimit) return { kind: 'rpm', retryAfterMs: window[0]! + 60_000 - now };
+      window.push(now);
+      this.rpm.set(lease.keyId, window);
+    }
+    k.reserved += lease.cost;
+    held.set(lease.requestId, lease.cost);
+    this.reservations.set(lease.keyId, held);
+    return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved };
+  }
+
+  async load(keyId: string, c: KeyCounters): Promise<void> {
+    const cur = this.keys.get(keyId);
+    if (cur && cur.loaded && cur.epoch === c.epoch) {
+      cur.used = Math.max(cur.used, c.used);
+      cur.total = c.total;
+    } else {
+      this.keys.set(keyId, { total: c.total, used: c.used, epoch: c.epoch, reserved: cur?.reserved ?? 0, loaded: true });
+    }
+  }
+
+  private drop(lease: Lease): void {
+    const held = this.reservations.get(lease.keyId);
+    const cost = held?.get(lease.requestId);
+    if (cost === undefined) return;
+    held!.delete(lease.requestId);
+    const k = this.keys.get(lease.keyId);
+    if (k) k.reserved -= cost;
+  }
+
+  async commit(lease: Lease, committed: { used: number; epoch: number } | undefined): Promise<void> {
+    this.drop(lease);
+    const k = this.keys.get(lease.keyId);
+    if (!k || !committed) return;
+    if (k.epoch !== committed.epoch) k.loaded = false;
+    else k.used = Math.max(k.used, committed.used);
+  }
+
+  async release(lease: Lease): Promise<void> {
+    this.drop(lease);
+  }
+
+  async renew(): Promise<void> {}
+
+  async expired(): Promise<Lease[]> {
+    return [];
+  }
+
+  async resolve(): Promise<void> {}
+
+  async invalidate(keyId: string): Promise<void> {
+    const k = this.keys.get(keyId);
+    if (k) k.loaded = false;
+  }
+
+  async beginRecoveryIfNeeded(): Promise<boolean> {
+    return false;
+  }
+
+  async snapshot(keyId: string) {
+    const k = this.keys.get(keyId);
+    return k && k.loaded ? { used: k.used, reserved: k.reserved, total: k.total } : null;
+  }
+}
+
+export function createQuotaCounterRepository(coordination: Coordination): QuotaCounterRepository {
+  return coordination.mode === 'redis' ? new RedisQuotaCounterRepository(coordination) : new MemoryQuotaCounterRepository();
+}

@@ -1,0 +1,5 @@
+import { HomePageClient } from './page-client';
+
+export default function HomePage() {
+  return <HomePageClient />;
+}

@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGoogle, textEnvelope, type FakeGoogle } from '../fakes/fake-google.js';
+import { AdminClient, gcli2apiFile } from '../support/admin-client.js';
+import { TEST_REDIS_URL, testModes, type GatewayMode } from '../support/env.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { modeEnv } from '../support/mode-env.js';
+
+const PANEL_PASSWORD = 'e2e-crash-panel-11aa';
+const COST = 2; // gemini-2.5-flash
+
+/**
+ * kill -9 in the middle of a concurrent run: every charge the clients saw as a success is in the
+ * ledger, nothing else is, and a dead process's reservations are released within the stated bound
+ * (lease 15 s + reaper period 5 s).
+ */
+describe.each(testModes())('quota after a crash (%s)', (mode: GatewayMode) => {
+  let google: FakeGoogle;
+  let env: Record<string, string>;
+  let dropDb: (() => Promise<void>) | undefined;
+  const running: GatewayProcess[] = [];
+
+  beforeAll(async () => {
+    google = await startFakeGoogle();
+    const account = google.addAccount({ email: 'crash@example.com' });
+    env = { ...google.env, PANEL_PASSWORD, API_PASSWORD: 'crash-api-pass-77', GCLI_CREDS_1: gcli2apiFile(account) };
+    const storage = await modeEnv(mode, 'crash');
+    dropDb = storage.drop;
+    Object.assign(env, storage.env);
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((g) => g.stop()));
+    await google?.close();
+    await dropDb?.();
+  });
+
+  it('charges exactly the successes the clients saw when a process is killed mid-run', { timeout: 90_000 }, async () => {
+    const first = await startGatewayProcess({ name: `crash-${mode}-a`, env });
+    running.push(first);
+    const victim = mode === 'postgres+redis' ? await startGatewayProcess({ name: `crash-${mode}-b`, env }) : first;
+    if (victim !== first) running.push(victim);
+    const admin = new AdminClient(first.url, PANEL_PASSWORD);
+    const key = (await admin.json('POST', '/auth/keys', { total_quota: 1000 })).body;
+    // warm up both processes (and wait out the quota store's start-up recovery window), one unit each
+    const warm = await admin.json('POST', '/auth/keys', { total_quota: 10 });
+    for (const g of new Set([first, victim])) {
+      const res = await fetch(`${g.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${warm.body.api_key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'warm up' }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+
+    // slow answers, so that many requests are in flight when the process dies
+    google.script('*', 'generateContent', Array.from({ length: 200 }, () => ({ status: 200, body: textEnvelope('slow answer', { model: 'gemini-2.5-flash' }), delayMs: 400 })));
+    const targets = [first, victim];
+    const calls = Array.from({ length: 100 }, async (_, i) => {
+      const target = targets[i % targets.length]!;
+      await new Promise((r) => setTimeout(r, (i % 10) * 40));
+      try {
+        const res = await fetch(`${target.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key.api_key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: `crash ${i}` }] }),
+        });
+        const body = await res.text();
+        return res.status === 200 && body.includes('"chat.completion"');
+      } catch {
+        return false;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await victim.kill9();
+    const outcomes = await Promise.all(calls);
+    const successes = outcomes.filter(Boolean).length;
+    expect(successes).toBeGreaterThan(0);
+    expect(successes).toBeLessThan(100);
+
+    const restarted = await startGatewayProcess({ name: `crash-${mode}-restarted`, env, dataDir: victim.dataDir });
+    running.push(restarted);
+    const restartedAdmin = new AdminClient(restarted.url, PANEL_PASSWORD);
+    const state = (await restartedAdmin.json('GET', `/auth/keys/${key.id}`)).body;
+    // the ledger holds exactly the charges of the answers the clients received
+    console.log(`quota crash (${mode}): 100 requests, killed mid-run, ${successes} answers received, ${state.used_quota / COST} charged`);
+    expect(state.used_quota).toBe(successes * COST);
+    const rows = (await restartedAdmin.json('GET', `/usage/stats?group_by=key&key_id=${key.id}`)).body.data[0];
+    expect(rows.cost).toBe(successes * COST);
+
+    if (mode === 'postgres+redis') {
+      // the dead process's reservations are resolved within the stated bound
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        const started = Date.now();
+        let reserved = -1;
+        // the victim died holding reservations
+        expect(Number(await redis.hget(`${env.REDIS_PREFIX}q:${key.id}`, 'reserved'))).toBeGreaterThan(0);
+        while (Date.now() - started < 30_000) {
+          reserved = Number(await redis.hget(`${env.REDIS_PREFIX}q:${key.id}`, 'reserved'));
+          if (reserved === 0) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(reserved).toBe(0);
+        console.log(`quota crash (${mode}): the dead process's reservations were resolved ${Date.now() - started} ms after the restart`);
+        expect(Date.now() - started).toBeLessThan(25_000);
+        expect(Number(await redis.hget(`${env.REDIS_PREFIX}q:${key.id}`, 'used'))).toBe(successes * COST);
+      } finally {
+        redis.disconnect();
+      }
+    }
+
+    // the rest of the quota is spendable to the last unit, and not one more
+    google.reset();
+    const left = (1000 - successes * COST) / COST;
+    const after = await Promise.all(
+      Array.from({ length: left + 5 }, (_, i) =>
+        fetch(`${restarted.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key.api_key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: `rest ${i}` }] }),
+        }).then((r) => r.status),
+      ),
+    );
+    expect(after.filter((s) => s === 200)).toHaveLength(left);
+    expect(after.filter((s) => s === 429)).toHaveLength(5);
+    expect((await restartedAdmin.json('GET', `/auth/keys/${key.id}`)).body.used_quota).toBe(1000);
+  });
+});
