@@ -155,8 +155,8 @@ describe.each(testModes())('background jobs (%s)', (mode: GatewayMode) => {
         await new Promise((r) => setTimeout(r, 6_000));
         const during = (await total()) - before;
         // about one run per second in all, shared by the two processes (not one per process per second)
-        expect(during).toBeGreaterThanOrEqual(4);
-        expect(during).toBeLessThanOrEqual(8);
+        expect(during).toBeGreaterThanOrEqual(3);
+        expect(during).toBeLessThanOrEqual(9);
         // which process takes a run is up to the queue; the schedule itself must survive losing one
         await a.stop();
         const bBefore = await runsOf(b);
