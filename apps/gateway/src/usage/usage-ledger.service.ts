@@ -46,8 +46,8 @@ export class UsageLedgerService {
 
   /**
    * Queues a usage row. `onCommitted` runs synchronously, for every row of the batch in a row, as soon
-   * as the batch is durable: the relay writes the client's answer there, so the gap between "charged"
-   * and "answer handed to the kernel" is a few syscalls, not a chain of promise continuations.
+   * as the batch's result is read: the relay writes the client's answer there, so nothing else (no
+   * other I/O, no timer) runs between "charged" and "answer handed to the kernel".
    */
   record(entry: UsageEntry, onCommitted?: (committed: KeyUsageAfterCommit | undefined) => void): Promise<KeyUsageAfterCommit | undefined> {
     return new Promise((resolve, reject) => {
