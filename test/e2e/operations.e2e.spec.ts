@@ -71,6 +71,10 @@ describe.each(testModes())('operations (%s)', (mode: GatewayMode) => {
       expect(text).toMatch(/cligate_quota_rejections_total\{reason="unauthenticated"\} 1/);
       expect(text).toMatch(/cligate_request_duration_seconds_bucket\{protocol="openai-chat",status="2xx",stream="false",le="\+Inf"\} 1/);
       expect(text).toMatch(/cligate_pool_credentials\{state="enabled"\} 1/);
+      const rss = Number(/cligate_process_memory_bytes\{kind="rss"\} (\d+)/.exec(text)?.[1]);
+      const heapUsed = Number(/cligate_process_memory_bytes\{kind="heap_used"\} (\d+)/.exec(text)?.[1]);
+      expect(rss).toBeGreaterThan(heapUsed);
+      expect(heapUsed).toBeGreaterThan(1_000_000);
     } finally {
       await gateway.stop();
     }

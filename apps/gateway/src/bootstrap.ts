@@ -129,6 +129,12 @@ export async function startGateway(config: GatewayConfig, options: CreateGateway
       'cligate gateway listening',
     );
 
+    // every HTTP response in flight (relay, admin API, panel files): a shutdown lets them finish
+    let inflight = 0;
+    fastify.server.on('request', (_req, res) => {
+      inflight += 1;
+      res.once('close', () => (inflight -= 1));
+    });
     let closing: Promise<void> | null = null;
     const dbRef = db;
     const coordRef = coordination;
@@ -144,10 +150,10 @@ export async function startGateway(config: GatewayConfig, options: CreateGateway
           server.close();
           server.closeIdleConnections();
           const deadline = Date.now() + graceMs;
-          while (container.relay.activeRequests() > 0 && Date.now() < deadline) {
+          while ((container.relay.activeRequests() > 0 || inflight > 0) && Date.now() < deadline) {
             await new Promise((r) => setTimeout(r, 50));
           }
-          const cut = container.relay.activeRequests();
+          const cut = Math.max(container.relay.activeRequests(), inflight);
           if (cut > 0) logger.warn({ requests: cut, graceMs }, 'grace period over: closing the remaining connections');
           server.closeAllConnections();
           await app.close().catch(() => {});

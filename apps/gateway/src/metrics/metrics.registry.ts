@@ -88,7 +88,18 @@ export class GatewayMetrics {
   readonly overhead = new Histogram('cligate_gateway_overhead_seconds', 'Time spent inside the gateway (excluding the upstream).', OVERHEAD_BUCKETS);
   readonly upstreamErrors = new Counter('cligate_upstream_errors_total', 'Failed upstream calls by failure class.');
   readonly quotaRejections = new Counter('cligate_quota_rejections_total', 'Requests refused by the key checks, by reason.');
-  private readonly gauges: Gauge[] = [];
+  private readonly gauges: Gauge[] = [
+    new Gauge('cligate_process_memory_bytes', 'Memory of this gateway process (rss, heap_total, heap_used, external, array_buffers).', async () => {
+      const m = process.memoryUsage();
+      return [
+        { labels: { kind: 'rss' }, value: m.rss },
+        { labels: { kind: 'heap_total' }, value: m.heapTotal },
+        { labels: { kind: 'heap_used' }, value: m.heapUsed },
+        { labels: { kind: 'external' }, value: m.external },
+        { labels: { kind: 'array_buffers' }, value: m.arrayBuffers },
+      ];
+    }),
+  ];
 
   addGauge(gauge: Gauge): void {
     this.gauges.push(gauge);
