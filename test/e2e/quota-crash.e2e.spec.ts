@@ -96,7 +96,9 @@ describe.each(testModes())('quota after a crash (%s)', (mode: GatewayMode) => {
     expect(seen.filter((id) => !charged.includes(id))).toEqual([]);
     expect(new Set(charged).size).toBe(charged.length);
     expect(state.used_quota).toBe(charged.length * COST);
-    expect(unseen.length).toBeLessThanOrEqual(3);
+    // the gap holds at most the ledger batch in flight at the kill: the answers that finished during
+    // the previous batch's write (one every 8 ms per process here, a write takes a few ms)
+    expect(unseen.length).toBeLessThanOrEqual(5);
 
     if (mode === 'postgres+redis') {
       // the dead process's reservations are resolved within the stated bound
