@@ -46,8 +46,10 @@ export async function openPostgres(url: string, options: { poolSize?: number; le
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const executor = (p: pg.Pool): SqlExecutor => ({
-    async query<T>(text: string, params?: unknown[]) {
-      const result = await p.query(text, params as unknown[] | undefined);
+    async query<T>(text: string, params?: unknown[], statementName?: string) {
+      const result = statementName
+        ? await p.query({ name: statementName, text, values: params as unknown[] | undefined })
+        : await p.query(text, params as unknown[] | undefined);
       return result.rows as T[];
     },
     async exec(text: string) {

@@ -24,8 +24,12 @@ import path from 'node:path';
  * every other deploy. applyMigrations reports that case (see applyMigrations).
  */
 export interface SqlExecutor {
-  /** One statement, with `$1`-style parameters; returns the rows as objects. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * One statement, with `$1`-style parameters; returns the rows as objects. `statementName` makes it a
+   * named prepared statement on Postgres connections (parsed and planned once per connection; the
+   * same name must always carry the same text); other executors ignore it.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], statementName?: string): Promise<T[]>;
   /**
    * Any number of `;`-separated statements, no parameters, sent as ONE simple-protocol query
    * (`pg` `client.query(text)` without values, PGlite `exec`). Postgres runs such a query as one

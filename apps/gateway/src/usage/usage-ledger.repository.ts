@@ -91,7 +91,7 @@ export class UsageLedgerRepository {
       ];
       for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
     }
-    const rows = await this.sql.query<{ api_key_id: string; used_quota: string; quota_epoch: number }>(INSERT_BATCH, cols);
+    const rows = await this.sql.query<{ api_key_id: string; used_quota: string; quota_epoch: number }>(INSERT_BATCH, cols, 'cligate_usage_insert_batch');
     return rows.map((r) => ({ apiKeyId: r.api_key_id, usedQuota: Number(r.used_quota), quotaEpoch: Number(r.quota_epoch) }));
   }
 }
