@@ -13,7 +13,7 @@ export class LogStreamBuffer {
   }
 
   push(raw: string): void {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd();
     if (!line) return;
     if (this.lines.length < this.capacity) this.lines.push(line);
     else {
