@@ -74,7 +74,7 @@ const TARGETS = [
   { name: 'portkey', kind: 'portkey', process: 'portkey', protocol: 'openai', direct: 'direct-openai' },
   { name: 'direct-codeassist', kind: 'direct-codeassist', process: 'mock', protocol: 'gemini', isDirect: true },
   // ablations (--ablation): what the key check + quota + durable charge, and the request log, cost
-  { name: 'cligate-pg/openai admin-key', kind: 'cligate-openai', process: 'cgPg', admin: true, protocol: 'openai', direct: 'direct-codeassist', ablation: true, only: ['ns1', 'ttfb1', 'ns16', 's16'] },
+  { name: 'cligate-pg/openai admin-key', kind: 'cligate-openai', process: 'cgPg', admin: true, protocol: 'openai', direct: 'direct-codeassist', ablation: true, only: ['ns1', 'ttfb1', 'ns16', 's16', 's256'] },
   { name: 'cligate-pg/openai log=warn', kind: 'cligate-openai', process: 'cgPgQuiet', protocol: 'openai', direct: 'direct-codeassist', ablation: true, only: ['ns1', 'ttfb1', 'ns16', 's16'] },
   { name: 'direct-openai', kind: 'direct-openai', process: 'mock', protocol: 'openai', isDirect: true },
 ];
