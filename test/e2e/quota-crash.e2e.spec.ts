@@ -85,11 +85,7 @@ describe.each(testModes())('quota after a crash (%s)', (mode: GatewayMode) => {
     running.push(restarted);
     const restartedAdmin = new AdminClient(restarted.url, PANEL_PASSWORD);
     const state = (await restartedAdmin.json('GET', `/auth/keys/${key.id}`)).body;
-    const csv = await fetch(`${restarted.url}/usage/export.csv?key_id=${key.id}`, { headers: { authorization: `Bearer ${PANEL_PASSWORD}` } }).then((r) => r.text());
-    const [head, ...lines] = csv.trim().split('\n');
-    const columns = head!.split(',');
-    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((cell, j) => [columns[j]!, cell])));
-    const charged = rows.filter((r) => r['policy'] === 'charged').map((r) => r['request_id']!);
+    const charged = (await restartedAdmin.usageRows(key.id)).filter((r) => r['policy'] === 'charged').map((r) => r['request_id']!);
     const unseen = charged.filter((id) => !seen.includes(id));
     console.log(`quota crash (${mode}): 100 requests, killed mid-run, ${successes} answers received, ${charged.length} charged (${unseen.length} in the commit-to-write gap)`);
     // every received answer charged exactly once, and the key's counter is the ledger's sum

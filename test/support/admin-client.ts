@@ -39,6 +39,15 @@ export class AdminClient {
     return r.body;
   }
 
+  /** The key's usage rows from `GET /usage/export.csv`, one object per row keyed by column name. */
+  async usageRows(keyId: string): Promise<Array<Record<string, string>>> {
+    const res = await fetch(`${this.baseUrl}/usage/export.csv?key_id=${keyId}`, { headers: this.headers() });
+    if (res.status !== 200) throw new Error(`usage/export.csv ${res.status}`);
+    const [head, ...lines] = (await res.text()).trim().split('\n');
+    const columns = head!.split(',');
+    return lines.map((line) => Object.fromEntries(line.split(',').map((cell, j) => [columns[j]!, cell])));
+  }
+
   async credentialByEmail(email: string): Promise<any> {
     const s = await this.status();
     const found = s.items.find((i: any) => i.user_email === email);

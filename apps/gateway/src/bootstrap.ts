@@ -129,7 +129,8 @@ export async function startGateway(config: GatewayConfig, options: CreateGateway
       'cligate gateway listening',
     );
 
-    // every HTTP response in flight (relay, admin API, panel files): a shutdown lets them finish
+    // every HTTP response in flight (client requests and streams, admin API, panel files): a shutdown
+    // lets them all finish within the grace period
     let inflight = 0;
     fastify.server.on('request', (_req, res) => {
       inflight += 1;
@@ -150,11 +151,10 @@ export async function startGateway(config: GatewayConfig, options: CreateGateway
           server.close();
           server.closeIdleConnections();
           const deadline = Date.now() + graceMs;
-          while ((container.relay.activeRequests() > 0 || inflight > 0) && Date.now() < deadline) {
+          while (inflight > 0 && Date.now() < deadline) {
             await new Promise((r) => setTimeout(r, 50));
           }
-          const cut = Math.max(container.relay.activeRequests(), inflight);
-          if (cut > 0) logger.warn({ requests: cut, graceMs }, 'grace period over: closing the remaining connections');
+          if (inflight > 0) logger.warn({ requests: inflight, graceMs }, 'grace period over: closing the remaining connections');
           server.closeAllConnections();
           await app.close().catch(() => {});
           await container.stop().catch(() => {});

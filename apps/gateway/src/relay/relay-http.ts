@@ -114,15 +114,9 @@ const GEMINI_ACTIONS = new Set(['generateContent', 'streamGenerateContent', 'cou
  * answer, stream or error back in the caller's protocol.
  */
 export class RelayHttp {
-  private active = 0;
   private draining = false;
 
   constructor(private readonly deps: RelayDependencies) {}
-
-  /** Client requests currently being served (streams included). */
-  activeRequests(): number {
-    return this.active;
-  }
 
   /** Refuse new client requests (503) while in-flight ones finish (graceful shutdown). */
   startDraining(): void {
@@ -333,9 +327,7 @@ export class RelayHttp {
   private begin(protocol: ClientProtocolId, reply: FastifyReply): Exchange {
     const requestId = randomUUID();
     const abort = new AbortController();
-    this.active += 1;
     reply.raw.once('close', () => {
-      this.active -= 1;
       if (!reply.raw.writableFinished) abort.abort();
     });
     if (this.draining) reply.header('connection', 'close');
