@@ -118,7 +118,7 @@ export function buildContainer(infra: Infrastructure) {
     modelCosts,
     locks,
     logger,
-    coordination.mode === 'redis',
+    coordination,
   );
   const apiKeys = new ApiKeysService(apiKeysRepository, crypto, coordination, (keyId) => quotas.invalidate(keyId));
   const rateLimiter = new RateLimiter(coordination);
@@ -252,7 +252,7 @@ export function buildContainer(infra: Infrastructure) {
       );
     },
     async stop() {
-      quotas.stop();
+      await quotas.stop();
       await jobs.stop();
       await media.close();
       await ledger.drain().catch(() => {});

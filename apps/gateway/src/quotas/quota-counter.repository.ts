@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import type { Coordination } from '../coordination/coordination.js';
 
 export type ReserveResult =
-  | { kind: 'reserved'; total: number; used: number; reserved: number }
-  /** the cost does not fit: used + in-flight reservations + cost > total */
-  | { kind: 'over'; total: number; used: number; reserved: number }
+  /** `granted`: units added to the caller's block (0 when none was asked for or the key is too close to its total) */
+  | { kind: 'reserved'; total: number; used: number; reserved: number; granted: number }
+  /** the cost does not fit: used + in-flight reservations + cost > total; `blocks`: some of them are held by blocks */
+  | { kind: 'over'; total: number; used: number; reserved: number; blocks: boolean }
   /** the key's counters are not in the coordination store yet: load them from the database */
   | { kind: 'need-load' }
   /** requests-per-minute limit hit; retry after this many ms */
@@ -24,6 +25,14 @@ export interface Lease {
   cost: number;
 }
 
+/** A process's block of a key's quota, asked for along with a reservation. */
+export interface BlockRequest {
+  /** the block's lease id (its units are held in Redis under it, like a request's) */
+  id: string;
+  /** units wanted; the store grants at most 1/16 of what is left, and nothing when that is under 4 × cost */
+  want: number;
+}
+
 /**
  * Live quota counters shared by every gateway process. A request reserves its full cost atomically
  * against `total - used - reserved` (no overshoot, whatever the concurrency), then either commits
@@ -32,12 +41,19 @@ export interface Lease {
  * reservations expire and are resolved against the ledger by `expired()` + `resolve()`.
  */
 export interface QuotaCounterRepository {
-  reserve(lease: Lease, rpmLimit: number | null, now: number): Promise<ReserveResult>;
+  /** reserves the lease's cost; with `block`, also tops that block up when the key has room to spare */
+  reserve(lease: Lease, rpmLimit: number | null, now: number, block?: BlockRequest): Promise<ReserveResult>;
   /** (re)load a key's counters from the database values; keeps reservations in flight */
   load(keyId: string, counters: KeyCounters): Promise<void>;
-  /** turn the reservation into used; `committed` is the key's used quota after the ledger write */
-  commit(lease: Lease, committed: { used: number; epoch: number } | undefined): Promise<void>;
-  release(lease: Lease): Promise<void>;
+  /**
+   * turn the reservation (or `amount` units of it, for a block) into used; `committed` is the key's
+   * used quota after the ledger write
+   */
+  commit(lease: Lease, committed: { used: number; epoch: number } | undefined, amount?: number): Promise<void>;
+  /** drop the reservation (or `amount` units of it, for a block) */
+  release(lease: Lease, amount?: number): Promise<void>;
+  /** false while the store cannot be reached (blocks must not be spent then) */
+  healthy(): boolean;
   /** extend (or, after a store restart, re-register) leases held by this process */
   renew(leases: Lease[], now: number): Promise<void>;
   /** reservations whose lease ran out (their process may be gone) */
@@ -59,13 +75,33 @@ local p = ARGV[1]
 local function qkey(k) return p .. 'q:' .. k end
 local function rkey(k) return p .. 'qr:' .. k end
 local function lkey() return p .. 'ql' end
+-- units held by blocks are also counted in 'held_by_blocks', so a refusal can tell whether asking
+-- the processes for their unspent block units could help
+local function held(k, r, n)
+  if string.sub(r, 1, 4) == 'blk:' then redis.call('HINCRBY', qkey(k), 'held_by_blocks', n) end
+end
 local function drop(k, r)
   local c = redis.call('HGET', rkey(k), r)
   if c then
     redis.call('HDEL', rkey(k), r)
     redis.call('HINCRBY', qkey(k), 'reserved', -tonumber(c))
+    held(k, r, -tonumber(c))
   end
   redis.call('ZREM', lkey(), k .. '|' .. r)
+end
+local function take(k, r, n)
+  local c = redis.call('HGET', rkey(k), r)
+  if not c then return end
+  c = tonumber(c)
+  if n > c then n = c end
+  redis.call('HINCRBY', qkey(k), 'reserved', -n)
+  held(k, r, -n)
+  if c - n <= 0 then
+    redis.call('HDEL', rkey(k), r)
+    redis.call('ZREM', lkey(), k .. '|' .. r)
+  else
+    redis.call('HSET', rkey(k), r, c - n)
+  end
 end
 local function raise_used(k, used, epoch)
   local cur = redis.call('HMGET', qkey(k), 'loaded', 'epoch', 'used')
@@ -78,18 +114,19 @@ local function raise_used(k, used, epoch)
 end
 `;
 
-/** ARGV: prefix, keyId, requestId, cost, now, leaseMs, rpmLimit */
+/** ARGV: prefix, keyId, requestId, cost, now, leaseMs, rpmLimit, blockId ('' = none), blockWant */
 const RESERVE = `${COMMON}
 local k, r = ARGV[2], ARGV[3]
 local cost, now, lease, rpm = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local b, want = ARGV[8], tonumber(ARGV[9])
 if redis.call('EXISTS', p .. 'alive') == 0 then return {-3, 0} end
 local rec = redis.call('PTTL', p .. 'recovering')
 if rec > 0 then return {-4, rec} end
-local v = redis.call('HMGET', qkey(k), 'loaded', 'total', 'used', 'reserved')
+local v = redis.call('HMGET', qkey(k), 'loaded', 'total', 'used', 'reserved', 'held_by_blocks')
 if v[1] ~= '1' then return {-1, 0} end
 local total, used, reserved = tonumber(v[2]), tonumber(v[3]), tonumber(v[4] or '0')
-if redis.call('HEXISTS', rkey(k), r) == 1 then return {1, total, used, reserved} end
-if used + reserved + cost > total then return {0, total, used, reserved} end
+if redis.call('HEXISTS', rkey(k), r) == 1 then return {1, total, used, reserved, 0} end
+if used + reserved + cost > total then return {0, total, used, reserved, tonumber(v[5] or '0') > 0 and 1 or 0} end
 if rpm > 0 then
   local rk = p .. 'rpm:' .. k
   redis.call('ZREMRANGEBYSCORE', rk, '-inf', now - 60000)
@@ -103,7 +140,22 @@ end
 redis.call('HINCRBY', qkey(k), 'reserved', cost)
 redis.call('HSET', rkey(k), r, cost)
 redis.call('ZADD', lkey(), now + lease, k .. '|' .. r)
-return {1, total, used, reserved + cost}
+reserved = reserved + cost
+local granted = 0
+if b ~= '' and want > 0 and cost > 0 then
+  local g = math.floor((total - used - reserved) / 16)
+  if g > want then g = want end
+  g = g - (g % cost)
+  if g >= 4 * cost then
+    redis.call('HINCRBY', rkey(k), b, g)
+    redis.call('HINCRBY', qkey(k), 'reserved', g)
+    redis.call('HINCRBY', qkey(k), 'held_by_blocks', g)
+    redis.call('ZADD', lkey(), now + lease, k .. '|' .. b)
+    reserved = reserved + g
+    granted = g
+  end
+end
+return {1, total, used, reserved, granted}
 `;
 
 /** ARGV: prefix, keyId, total, used, epoch */
@@ -130,11 +182,14 @@ if used >= 0 then raise_used(k, used, epoch) end
 return 1
 `;
 
-/** ARGV: prefix, then (keyId, requestId, used or -1, epoch) quads: commits (and releases) of many requests */
+/**
+ * ARGV: prefix, then (keyId, requestId, used or -1, epoch, amount or -1) tuples: commits and releases of
+ * many requests (amount -1: the whole reservation) and of parts of blocks
+ */
 const SETTLE_MANY = `${COMMON}
-for i = 2, #ARGV, 4 do
-  local k, r, used, epoch = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
-  drop(k, r)
+for i = 2, #ARGV, 5 do
+  local k, r, used, epoch, amount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+  if amount < 0 then drop(k, r) else take(k, r, amount) end
   if used >= 0 then raise_used(k, used, epoch) end
 end
 return 1
@@ -154,6 +209,7 @@ for i = 4, #ARGV, 3 do
   if redis.call('HEXISTS', rkey(k), r) == 0 then
     redis.call('HSET', rkey(k), r, c)
     redis.call('HINCRBY', qkey(k), 'reserved', c)
+    held(k, r, c)
   end
   redis.call('ZADD', lkey(), now + lease, k .. '|' .. r)
 end
@@ -185,12 +241,15 @@ type Scripted = Redis & Record<ScriptName, (...args: (string | number)[]) => Pro
 
 /** commits / releases applied by one script call at most */
 const SETTLE_BATCH = 500;
+/** settlements of block parts are collected this long */
+const BLOCK_SETTLE_MS = 10;
 
 export class RedisQuotaCounterRepository implements QuotaCounterRepository {
   private readonly redis: Scripted;
   private readonly p: string;
-  private settling: Array<{ args: [string, string, number, number]; resolve: () => void; reject: (error: Error) => void }> = [];
+  private settling: Array<{ args: [string, string, number, number, number]; resolve: () => void; reject: (error: Error) => void }> = [];
   private settleScheduled = false;
+  private settleTimer: NodeJS.Timeout | null = null;
 
   constructor(coordination: Coordination) {
     if (!coordination.redis) throw new Error('RedisQuotaCounterRepository needs Redis');
@@ -211,13 +270,13 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     this.p = coordination.prefix;
   }
 
-  async reserve(lease: Lease, rpmLimit: number | null, now: number): Promise<ReserveResult> {
-    const r = (await this.redis.cgReserve(this.p, lease.keyId, lease.requestId, lease.cost, now, LEASE_MS, rpmLimit ?? 0)) as number[];
+  async reserve(lease: Lease, rpmLimit: number | null, now: number, block?: BlockRequest): Promise<ReserveResult> {
+    const r = (await this.redis.cgReserve(this.p, lease.keyId, lease.requestId, lease.cost, now, LEASE_MS, rpmLimit ?? 0, block?.id ?? '', block?.want ?? 0)) as number[];
     switch (r[0]) {
       case 1:
-        return { kind: 'reserved', total: r[1]!, used: r[2]!, reserved: r[3]! };
+        return { kind: 'reserved', total: r[1]!, used: r[2]!, reserved: r[3]!, granted: r[4] ?? 0 };
       case 0:
-        return { kind: 'over', total: r[1]!, used: r[2]!, reserved: r[3]! };
+        return { kind: 'over', total: r[1]!, used: r[2]!, reserved: r[3]!, blocks: r[4] === 1 };
       case -1:
         return { kind: 'need-load' };
       case -2:
@@ -231,36 +290,63 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     await this.redis.cgLoad(this.p, keyId, c.total, c.used, c.epoch);
   }
 
-  commit(lease: Lease, committed: { used: number; epoch: number } | undefined): Promise<void> {
-    return this.settle(lease, committed?.used ?? -1, committed?.epoch ?? 0);
+  commit(lease: Lease, committed: { used: number; epoch: number } | undefined, amount = -1): Promise<void> {
+    return this.settle(lease, committed?.used ?? -1, committed?.epoch ?? 0, amount);
   }
 
-  release(lease: Lease): Promise<void> {
-    return this.settle(lease, -1, 0);
+  release(lease: Lease, amount = -1): Promise<void> {
+    return this.settle(lease, -1, 0, amount);
+  }
+
+  healthy(): boolean {
+    return this.redis.status === 'ready';
   }
 
   /**
    * Commits and releases are collected for one event-loop turn and applied by one script call: the
    * answers already went out, so a turn's delay only holds the reservations a moment longer (never
-   * lets a key overshoot), and Redis sees one command where there were many.
+   * lets a key overshoot), and Redis sees one command where there were many. Parts of blocks wait up
+   * to BLOCK_SETTLE_MS so that a block's settlements merge into one: until then their units stay
+   * counted as held, so the key's sum of used and held is right all along.
    */
-  private settle(lease: Lease, used: number, epoch: number): Promise<void> {
+  private settle(lease: Lease, used: number, epoch: number, amount: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.settling.push({ args: [lease.keyId, lease.requestId, used, epoch], resolve, reject });
+      this.settling.push({ args: [lease.keyId, lease.requestId, used, epoch, amount], resolve, reject });
       if (this.settling.length >= SETTLE_BATCH) this.flushSettles();
-      else if (!this.settleScheduled) {
+      else if (amount < 0 && !this.settleScheduled) {
         this.settleScheduled = true;
         setImmediate(() => this.flushSettles());
+      } else if (!this.settleScheduled && this.settleTimer === null) {
+        this.settleTimer = setTimeout(() => this.flushSettles(), BLOCK_SETTLE_MS);
       }
     });
   }
 
   private flushSettles(): void {
     this.settleScheduled = false;
+    if (this.settleTimer !== null) {
+      clearTimeout(this.settleTimer);
+      this.settleTimer = null;
+    }
     while (this.settling.length > 0) {
       const batch = this.settling.splice(0, SETTLE_BATCH);
       const args: (string | number)[] = [this.p];
-      for (const item of batch) args.push(...item.args);
+      // parts of one block settled in this turn become one tuple: their amounts add up, the highest
+      // committed value of the same epoch wins (used only ever rises)
+      const merged = new Map<string, (string | number)[]>();
+      for (const { args: a } of batch) {
+        if (a[4] < 0) {
+          args.push(...a);
+          continue;
+        }
+        const id = `${a[0]}|${a[1]}|${a[3]}`;
+        const prior = merged.get(id);
+        if (prior) {
+          prior[4] = (prior[4] as number) + a[4];
+          if (a[2] > (prior[2] as number)) prior[2] = a[2];
+        } else merged.set(id, [...a]);
+      }
+      for (const a of merged.values()) args.push(...a);
       this.redis.cgSettleMany(...args).then(
         () => {
           for (const item of batch) item.resolve();
@@ -323,8 +409,8 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     const k = this.keys.get(lease.keyId);
     if (!k || !k.loaded) return { kind: 'need-load' };
     const held = this.reservations.get(lease.keyId) ?? new Map<string, number>();
-    if (held.has(lease.requestId)) return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved };
-    if (k.used + k.reserved + lease.cost > k.total) return { kind: 'over', total: k.total, used: k.used, reserved: k.reserved };
+    if (held.has(lease.requestId)) return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0 };
+    if (k.used + k.reserved + lease.cost > k.total) return { kind: 'over', total: k.total, used: k.used, reserved: k.reserved, blocks: false };
     if (rpmLimit && rpmLimit > 0) {
       const window = (this.rpm.get(lease.keyId) ?? []).filter((t) => t > now - 60_000);
       if (window.length >= rpmLimit) return { kind: 'rpm', retryAfterMs: window[0]! + 60_000 - now };
@@ -334,7 +420,8 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     k.reserved += lease.cost;
     held.set(lease.requestId, lease.cost);
     this.reservations.set(lease.keyId, held);
-    return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved };
+    // a single process has nothing to save by holding blocks
+    return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0 };
   }
 
   async load(keyId: string, c: KeyCounters): Promise<void> {
@@ -366,6 +453,10 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
 
   async release(lease: Lease): Promise<void> {
     this.drop(lease);
+  }
+
+  healthy(): boolean {
+    return true;
   }
 
   async renew(): Promise<void> {}

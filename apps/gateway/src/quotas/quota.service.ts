@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../common/errors/gateway-error.js';
+import type { Coordination } from '../coordination/coordination.js';
 import type { Locks } from '../coordination/locks.js';
 import type { Logger } from '../logging/logger.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
@@ -12,6 +14,34 @@ const HEARTBEAT_MS = 1_000;
 const REAP_MS = 5_000;
 /** how long new reservations wait while the store rebuilds after losing its state */
 const RECOVERY_WINDOW_MS = 3_000;
+/** a block holds at most this many requests' cost */
+const BLOCK_REQUESTS = 32;
+/** a block's unspent units go back to the key after this long without use */
+const BLOCK_IDLE_MS = 1_000;
+/**
+ * blocks are spent only while this process renewed its leases this recently: far inside the 15 s
+ * lease, so no reaper can have resolved a block this process still spends from
+ */
+const BLOCK_FRESH_MS = 5_000;
+/** another process ran out: hand back unspent block units of this key */
+export const QUOTA_RECLAIM = 'quota:reclaim';
+const RECLAIM_WAIT_MS = 25;
+const RECLAIM_TRIES = 2;
+/** after a reclaim, the key is served per request (no blocks) in every process for this long */
+const BLOCK_COOLDOWN_MS = 10_000;
+
+/**
+ * Units of one key held in Redis by this process (under its own lease id, renewed like a request's)
+ * and handed out to requests here without a round trip. `lease.cost` is what Redis holds; `free` the
+ * part no request has taken yet.
+ */
+interface Block {
+  lease: Lease;
+  free: number;
+  lastTake: number;
+}
+
+const BLOCK_PREFIX = 'blk:';
 
 /**
  * Per-key quotas that hold exactly: each request reserves its model's full cost atomically before the
@@ -20,9 +50,23 @@ const RECOVERY_WINDOW_MS = 3_000;
  * reservation turn into `used`. Reservations held by this process are renewed every second; those of a
  * crashed process expire after 15 s and are resolved against the ledger (charged if its row exists,
  * released otherwise) by whichever process reaps first.
+ *
+ * With Redis, a key far from its total is served from blocks: a reservation that goes to Redis also
+ * asks for up to 32 requests' worth of units (granted only from 1/16 of what is left, never when less
+ * than 4 requests' worth would come of it), and the next requests take their cost from the block in
+ * memory. Block units are reserved in Redis like any request's, so the key still cannot overshoot; a
+ * crashed process's block expires and is resolved by raising `used` to the ledger's sum (which holds
+ * every charge made from it) and dropping the rest. Unspent units go back after 1 s without use, when
+ * the key is edited, and at once when another process runs out while blocks of the key are held.
  */
 export class QuotaService implements QuotaGate {
   private readonly inFlight = new Map<string, Lease>();
+  private readonly blocks = new Map<string, Block>();
+  /** keys that ran out somewhere recently: no blocks for them until then */
+  private readonly noBlocksUntil = new Map<string, number>();
+  private readonly processTag = randomBytes(6).toString('hex');
+  private blockSeq = 0;
+  private lastRenewed = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private reaper: NodeJS.Timeout | null = null;
 
@@ -32,21 +76,29 @@ export class QuotaService implements QuotaGate {
     private readonly costs: ModelCostsService,
     private readonly locks: Locks,
     private readonly logger: Logger,
-    private readonly distributed: boolean,
+    private readonly coordination: Coordination,
   ) {}
+
+  private get distributed(): boolean {
+    return this.coordination.mode === 'redis';
+  }
 
   async start(): Promise<void> {
     if (!this.distributed) return;
     await this.counters.beginRecoveryIfNeeded(RECOVERY_WINDOW_MS).catch(() => false);
-    this.heartbeat = setInterval(() => void this.renew(), HEARTBEAT_MS);
+    this.coordination.subscribe(QUOTA_RECLAIM, (keyId) => void this.reclaim(keyId));
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
     this.reaper = setInterval(() => void this.reap(), REAP_MS);
     this.reaper.unref();
   }
 
-  stop(): void {
+  /** Stops the timers and hands unspent block units back (best effort: what is left expires). */
+  async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.reaper) clearInterval(this.reaper);
+    this.heartbeat = this.reaper = null;
+    await Promise.all([...this.blocks.keys()].map((keyId) => this.returnBlock(keyId))).catch(() => {});
   }
 
   costOf(model: string): number {
@@ -59,15 +111,46 @@ export class QuotaService implements QuotaGate {
       throw new GatewayError('permission_denied', `This API key may not use the model ${requestedModel}.`, { param: 'model' });
     }
     const lease: Lease = { keyId: access.keyId, requestId, cost: this.costOf(requestedModel) };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const result = await this.counters.reserve(lease, access.rpmLimit, Date.now()).catch((error: Error) => {
+    // keys with a per-minute limit count every request in Redis, so they take no blocks
+    const blocked = this.distributed && lease.cost > 0 && !access.rpmLimit && !this.coolingDown(lease.keyId);
+    if (blocked && this.blocksUsable()) {
+      const block = this.blocks.get(lease.keyId);
+      if (block && block.free >= lease.cost) {
+        block.free -= lease.cost;
+        block.lastTake = Date.now();
+        return this.blockReservation(block, lease.cost);
+      }
+    }
+    let reclaims = 0;
+    for (let attempt = 0; attempt < 5 + RECLAIM_TRIES; attempt++) {
+      const now = Date.now();
+      const block = blocked ? this.currentBlock(lease.keyId, now) : null;
+      const ask = block ? { id: block.lease.requestId, want: BLOCK_REQUESTS * lease.cost } : undefined;
+      const result = await this.counters.reserve(lease, access.rpmLimit, now, ask).catch((error: Error) => {
         throw new GatewayError('service_unavailable', 'The quota store is unavailable; try again shortly.', { cause: error });
       });
       switch (result.kind) {
         case 'reserved':
           this.inFlight.set(requestId, lease);
+          if (block && result.granted > 0) this.addToBlock(block, result.granted, now);
           return this.reservation(lease);
         case 'over': {
+          // concurrent top-ups may have filled this process's block while this call was on its way
+          const own = this.blocks.get(lease.keyId);
+          if (own && own.free >= lease.cost && this.blocksUsable()) {
+            own.free -= lease.cost;
+            own.lastTake = now;
+            return this.blockReservation(own, lease.cost);
+          }
+          if (result.blocks && reclaims < RECLAIM_TRIES) {
+            // units may sit unspent in blocks (this process's or another's): every process hands
+            // them back and serves the key per request from now on; try again once they are back
+            reclaims++;
+            await this.reclaim(lease.keyId);
+            await this.coordination.publish(QUOTA_RECLAIM, lease.keyId).catch(() => {});
+            await new Promise((r) => setTimeout(r, RECLAIM_WAIT_MS));
+            break;
+          }
           const remaining = Math.max(0, result.total - result.used - result.reserved);
           throw new GatewayError(
             'quota_exceeded',
@@ -99,7 +182,107 @@ export class QuotaService implements QuotaGate {
   }
 
   async invalidate(keyId: string): Promise<void> {
+    await this.returnBlock(keyId);
     await this.counters.invalidate(keyId).catch(() => {});
+  }
+
+  private coolingDown(keyId: string): boolean {
+    const until = this.noBlocksUntil.get(keyId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.noBlocksUntil.delete(keyId);
+    return false;
+  }
+
+  private async reclaim(keyId: string): Promise<void> {
+    if (this.noBlocksUntil.size > 10_000) this.noBlocksUntil.clear();
+    this.noBlocksUntil.set(keyId, Date.now() + BLOCK_COOLDOWN_MS);
+    await this.returnBlock(keyId);
+  }
+
+  /** Blocks are spent only while Redis answers and this process's leases are fresh. */
+  private blocksUsable(): boolean {
+    return this.counters.healthy() && Date.now() - this.lastRenewed < BLOCK_FRESH_MS;
+  }
+
+  /** The key's block in this process (created empty): concurrent top-ups all land in the same one. */
+  private currentBlock(keyId: string, now: number): Block {
+    let block = this.blocks.get(keyId);
+    if (!block) {
+      block = { lease: { keyId, requestId: `${BLOCK_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now };
+      this.blocks.set(keyId, block);
+    }
+    return block;
+  }
+
+  private addToBlock(block: Block, granted: number, now: number): void {
+    block.lease.cost += granted;
+    this.inFlight.set(block.lease.requestId, block.lease);
+    this.lastRenewed = now;
+    if (this.blocks.get(block.lease.keyId) === block) {
+      block.free += granted;
+      block.lastTake = now;
+      return;
+    }
+    // the block was handed back while this top-up was on its way: hand the new units back too
+    void this.counters
+      .release(block.lease, granted)
+      .catch(() => {})
+      .finally(() => {
+        block.lease.cost -= granted;
+        this.forgetIfEmpty(block);
+      });
+  }
+
+  /** A request served from a block: its commit turns its part of the block into used. */
+  private blockReservation(block: Block, cost: number): QuotaReservation {
+    const settled = () => {
+      block.lease.cost -= cost;
+      this.forgetIfEmpty(block);
+    };
+    return {
+      apiKeyId: block.lease.keyId,
+      cost,
+      commit: async (committed: KeyUsageAfterCommit | undefined) => {
+        await this.counters.commit(block.lease, committed ? { used: committed.usedQuota, epoch: committed.quotaEpoch } : undefined, cost).finally(settled);
+      },
+      release: async () => {
+        if (this.blocks.get(block.lease.keyId) === block) {
+          // back into the block: the next request takes it without a round trip
+          block.free += cost;
+          return;
+        }
+        await this.counters.release(block.lease, cost).finally(settled);
+      },
+    };
+  }
+
+  /** Hands a key's unspent block units back to Redis; the block ends once its requests settle. */
+  private async returnBlock(keyId: string): Promise<void> {
+    const block = this.blocks.get(keyId);
+    if (!block) return;
+    this.blocks.delete(keyId);
+    const units = block.free;
+    block.free = 0;
+    if (units > 0) {
+      await this.counters
+        .release(block.lease, units)
+        .catch(() => {})
+        .finally(() => {
+          block.lease.cost -= units;
+        });
+    }
+    this.forgetIfEmpty(block);
+  }
+
+  private forgetIfEmpty(block: Block): void {
+    if (block.lease.cost <= 0 && block.free <= 0 && this.blocks.get(block.lease.keyId) !== block) this.inFlight.delete(block.lease.requestId);
+  }
+
+  private async beat(): Promise<void> {
+    const now = Date.now();
+    for (const [keyId, block] of this.blocks) if (now - block.lastTake > BLOCK_IDLE_MS) void this.returnBlock(keyId);
+    await this.renew();
   }
 
   private reservation(lease: Lease): QuotaReservation {
@@ -119,8 +302,10 @@ export class QuotaService implements QuotaGate {
 
   private async renew(): Promise<void> {
     if (this.inFlight.size === 0) return;
+    const at = Date.now();
     try {
-      await this.counters.renew([...this.inFlight.values()], Date.now());
+      await this.counters.renew([...this.inFlight.values()].filter((l) => l.cost > 0 || !l.requestId.startsWith(BLOCK_PREFIX)), at);
+      this.lastRenewed = at;
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'could not renew quota reservations');
     }
@@ -133,10 +318,11 @@ export class QuotaService implements QuotaGate {
         const now = Date.now();
         const expired = (await this.counters.expired(now, 500)).filter((l) => !this.inFlight.has(l.requestId));
         if (expired.length === 0) return 0;
-        const charges = await this.keys.committedCharges(expired.map((l) => l.requestId));
+        const charges = await this.keys.committedCharges(expired.filter((l) => !l.requestId.startsWith(BLOCK_PREFIX)).map((l) => l.requestId));
         const used = await this.keys.usedOf([...new Set(expired.map((l) => l.keyId))]);
         for (const lease of expired) {
-          const charged = (charges.get(lease.requestId) ?? 0) > 0;
+          // a block's committed charges are all in the key's used quota: raise to it, drop the rest
+          const charged = lease.requestId.startsWith(BLOCK_PREFIX) || (charges.get(lease.requestId) ?? 0) > 0;
           await this.counters.resolve(lease, charged, used.get(lease.keyId), now);
         }
         this.logger.info({ resolved: expired.length }, 'resolved expired quota reservations');
