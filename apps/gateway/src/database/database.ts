@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, readMigrationsDir, type SqlExecutor } from './migration-applier.js';
 
@@ -102,6 +101,8 @@ export async function openPostgres(url: string, options: { poolSize?: number; le
  * folder; a lock file with our pid refuses a second one.
  */
 export async function openPglite(dataDir: string | 'memory'): Promise<Database> {
+  // loaded only here: a Postgres deployment does not carry the embedded database's code (~11 MB RSS)
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let releaseLock = () => {};
   let client: PGlite;
   if (dataDir === 'memory') {

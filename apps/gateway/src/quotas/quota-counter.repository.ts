@@ -206,10 +206,17 @@ const RENEW = `${COMMON}
 local now, lease = tonumber(ARGV[2]), tonumber(ARGV[3])
 for i = 4, #ARGV, 3 do
   local k, r, c = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  if redis.call('HEXISTS', rkey(k), r) == 0 then
+  local cur = tonumber(redis.call('HGET', rkey(k), r) or '-1')
+  if cur < 0 then
     redis.call('HSET', rkey(k), r, c)
     redis.call('HINCRBY', qkey(k), 'reserved', c)
     held(k, r, c)
+  elseif cur < c and string.sub(r, 1, 4) == 'blk:' then
+    -- a block short of what its process holds (Redis lost a top-up): raise it; a block above it
+    -- has a top-up its process has not heard of yet and stays as it is
+    redis.call('HSET', rkey(k), r, c)
+    redis.call('HINCRBY', qkey(k), 'reserved', c - cur)
+    held(k, r, c - cur)
   end
   redis.call('ZADD', lkey(), now + lease, k .. '|' .. r)
 end
@@ -305,15 +312,16 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
   /**
    * Commits and releases are collected for one event-loop turn and applied by one script call: the
    * answers already went out, so a turn's delay only holds the reservations a moment longer (never
-   * lets a key overshoot), and Redis sees one command where there were many. Parts of blocks wait up
-   * to BLOCK_SETTLE_MS so that a block's settlements merge into one: until then their units stay
-   * counted as held, so the key's sum of used and held is right all along.
+   * lets a key overshoot), and Redis sees one command where there were many. Commits of block parts
+   * wait up to BLOCK_SETTLE_MS so that a block's commits merge into one: until then their units stay
+   * counted as held, so the key's sum of used and held is right all along. Units handed back go at
+   * once (another process may be waiting for them).
    */
   private settle(lease: Lease, used: number, epoch: number, amount: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.settling.push({ args: [lease.keyId, lease.requestId, used, epoch, amount], resolve, reject });
       if (this.settling.length >= SETTLE_BATCH) this.flushSettles();
-      else if (amount < 0 && !this.settleScheduled) {
+      else if ((amount < 0 || used < 0) && !this.settleScheduled) {
         this.settleScheduled = true;
         setImmediate(() => this.flushSettles());
       } else if (!this.settleScheduled && this.settleTimer === null) {

@@ -4,6 +4,7 @@ import type { Coordination } from '../coordination/coordination.js';
 import type { Locks } from '../coordination/locks.js';
 import type { Logger } from '../logging/logger.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { KEYS_CHANGED } from '../api-keys/api-keys.service.js';
 import type { ClientAccess } from '../relay/client-access.js';
 import { FREE_RESERVATION, type QuotaGate, type QuotaReservation } from '../relay/quota-gate.js';
 import type { KeyUsageAfterCommit } from '../usage/usage-ledger.repository.js';
@@ -39,6 +40,8 @@ interface Block {
   lease: Lease;
   free: number;
   lastTake: number;
+  /** when Redis last extended its lease (a top-up or a heartbeat) */
+  renewedAt: number;
 }
 
 const BLOCK_PREFIX = 'blk:';
@@ -66,7 +69,7 @@ export class QuotaService implements QuotaGate {
   private readonly noBlocksUntil = new Map<string, number>();
   private readonly processTag = randomBytes(6).toString('hex');
   private blockSeq = 0;
-  private lastRenewed = 0;
+  private stopped = false;
   private heartbeat: NodeJS.Timeout | null = null;
   private reaper: NodeJS.Timeout | null = null;
 
@@ -87,6 +90,8 @@ export class QuotaService implements QuotaGate {
     if (!this.distributed) return;
     await this.counters.beginRecoveryIfNeeded(RECOVERY_WINDOW_MS).catch(() => false);
     this.coordination.subscribe(QUOTA_RECLAIM, (keyId) => void this.reclaim(keyId));
+    // an edited key (total lowered, disabled, rebuilt) is served from Redis again in every process
+    this.coordination.subscribe(KEYS_CHANGED, (keyId) => void this.returnBlock(keyId));
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
     this.reaper = setInterval(() => void this.reap(), REAP_MS);
@@ -95,6 +100,7 @@ export class QuotaService implements QuotaGate {
 
   /** Stops the timers and hands unspent block units back (best effort: what is left expires). */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.reaper) clearInterval(this.reaper);
     this.heartbeat = this.reaper = null;
@@ -112,10 +118,10 @@ export class QuotaService implements QuotaGate {
     }
     const lease: Lease = { keyId: access.keyId, requestId, cost: this.costOf(requestedModel) };
     // keys with a per-minute limit count every request in Redis, so they take no blocks
-    const blocked = this.distributed && lease.cost > 0 && !access.rpmLimit && !this.coolingDown(lease.keyId);
-    if (blocked && this.blocksUsable()) {
+    const blocked = () => this.distributed && lease.cost > 0 && !access.rpmLimit && !this.stopped && !this.coolingDown(lease.keyId);
+    if (blocked()) {
       const block = this.blocks.get(lease.keyId);
-      if (block && block.free >= lease.cost) {
+      if (block && block.free >= lease.cost && this.blocksUsable(block)) {
         block.free -= lease.cost;
         block.lastTake = Date.now();
         return this.blockReservation(block, lease.cost);
@@ -124,7 +130,7 @@ export class QuotaService implements QuotaGate {
     let reclaims = 0;
     for (let attempt = 0; attempt < 5 + RECLAIM_TRIES; attempt++) {
       const now = Date.now();
-      const block = blocked ? this.currentBlock(lease.keyId, now) : null;
+      const block = blocked() ? this.currentBlock(lease.keyId, now) : null;
       const ask = block ? { id: block.lease.requestId, want: BLOCK_REQUESTS * lease.cost } : undefined;
       const result = await this.counters.reserve(lease, access.rpmLimit, now, ask).catch((error: Error) => {
         throw new GatewayError('service_unavailable', 'The quota store is unavailable; try again shortly.', { cause: error });
@@ -137,7 +143,7 @@ export class QuotaService implements QuotaGate {
         case 'over': {
           // concurrent top-ups may have filled this process's block while this call was on its way
           const own = this.blocks.get(lease.keyId);
-          if (own && own.free >= lease.cost && this.blocksUsable()) {
+          if (own && own.free >= lease.cost && this.blocksUsable(own)) {
             own.free -= lease.cost;
             own.lastTake = now;
             return this.blockReservation(own, lease.cost);
@@ -200,16 +206,16 @@ export class QuotaService implements QuotaGate {
     await this.returnBlock(keyId);
   }
 
-  /** Blocks are spent only while Redis answers and this process's leases are fresh. */
-  private blocksUsable(): boolean {
-    return this.counters.healthy() && Date.now() - this.lastRenewed < BLOCK_FRESH_MS;
+  /** A block is spent only while Redis answers and its lease was extended recently. */
+  private blocksUsable(block: Block): boolean {
+    return this.counters.healthy() && Date.now() - block.renewedAt < BLOCK_FRESH_MS;
   }
 
   /** The key's block in this process (created empty): concurrent top-ups all land in the same one. */
   private currentBlock(keyId: string, now: number): Block {
     let block = this.blocks.get(keyId);
     if (!block) {
-      block = { lease: { keyId, requestId: `${BLOCK_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now };
+      block = { lease: { keyId, requestId: `${BLOCK_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now, renewedAt: 0 };
       this.blocks.set(keyId, block);
     }
     return block;
@@ -218,43 +224,42 @@ export class QuotaService implements QuotaGate {
   private addToBlock(block: Block, granted: number, now: number): void {
     block.lease.cost += granted;
     this.inFlight.set(block.lease.requestId, block.lease);
-    this.lastRenewed = now;
+    block.renewedAt = now;
     if (this.blocks.get(block.lease.keyId) === block) {
       block.free += granted;
       block.lastTake = now;
       return;
     }
     // the block was handed back while this top-up was on its way: hand the new units back too
-    void this.counters
-      .release(block.lease, granted)
-      .catch(() => {})
-      .finally(() => {
-        block.lease.cost -= granted;
-        this.forgetIfEmpty(block);
-      });
+    this.settleBlockPart(block, granted, () => this.counters.release(block.lease, granted)).catch(() => {});
   }
 
   /** A request served from a block: its commit turns its part of the block into used. */
   private blockReservation(block: Block, cost: number): QuotaReservation {
-    const settled = () => {
-      block.lease.cost -= cost;
-      this.forgetIfEmpty(block);
-    };
     return {
       apiKeyId: block.lease.keyId,
       cost,
-      commit: async (committed: KeyUsageAfterCommit | undefined) => {
-        await this.counters.commit(block.lease, committed ? { used: committed.usedQuota, epoch: committed.quotaEpoch } : undefined, cost).finally(settled);
-      },
+      commit: (committed: KeyUsageAfterCommit | undefined) =>
+        this.settleBlockPart(block, cost, () => this.counters.commit(block.lease, committed ? { used: committed.usedQuota, epoch: committed.quotaEpoch } : undefined, cost)),
       release: async () => {
         if (this.blocks.get(block.lease.keyId) === block) {
           // back into the block: the next request takes it without a round trip
           block.free += cost;
           return;
         }
-        await this.counters.release(block.lease, cost).finally(settled);
+        await this.settleBlockPart(block, cost, () => this.counters.release(block.lease, cost));
       },
     };
+  }
+
+  /**
+   * Takes `units` off what the block holds here before Redis is told, so that a heartbeat between the
+   * two can never put back units that Redis has just let go (commands on the connection are ordered).
+   */
+  private settleBlockPart(block: Block, units: number, tell: () => Promise<void>): Promise<void> {
+    block.lease.cost -= units;
+    this.forgetIfEmpty(block);
+    return tell();
   }
 
   /** Hands a key's unspent block units back to Redis; the block ends once its requests settle. */
@@ -264,15 +269,8 @@ export class QuotaService implements QuotaGate {
     this.blocks.delete(keyId);
     const units = block.free;
     block.free = 0;
-    if (units > 0) {
-      await this.counters
-        .release(block.lease, units)
-        .catch(() => {})
-        .finally(() => {
-          block.lease.cost -= units;
-        });
-    }
-    this.forgetIfEmpty(block);
+    if (units > 0) await this.settleBlockPart(block, units, () => this.counters.release(block.lease, units)).catch(() => {});
+    else this.forgetIfEmpty(block);
   }
 
   private forgetIfEmpty(block: Block): void {
@@ -305,7 +303,7 @@ export class QuotaService implements QuotaGate {
     const at = Date.now();
     try {
       await this.counters.renew([...this.inFlight.values()].filter((l) => l.cost > 0 || !l.requestId.startsWith(BLOCK_PREFIX)), at);
-      this.lastRenewed = at;
+      for (const block of this.blocks.values()) block.renewedAt = Math.max(block.renewedAt, at);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'could not renew quota reservations');
     }
