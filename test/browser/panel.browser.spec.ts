@@ -346,6 +346,7 @@ describe('panel in a browser', () => {
         watch.errors = watch.errors.filter(
           (e) => !/net::ERR_(CONNECTION_(REFUSED|RESET)|SOCKET_NOT_CONNECTED)|status of 503 \(Service Unavailable\)/.test(e),
         );
+        watch.missing = watch.missing.filter((m) => !m.startsWith('503 '));
         await context.close();
       } finally {
         await restartable.stop();
