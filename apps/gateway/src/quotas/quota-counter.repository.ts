@@ -70,15 +70,23 @@ export interface QuotaCounterRepository {
 
 export const LEASE_MS = 15_000;
 
+/** Lease ids of blocks (a process's share of a key) start with this; every other lease is a request's. */
+export const BLOCK_LEASE_PREFIX = 'blk:';
+
+export function isBlockLease(requestId: string): boolean {
+  return requestId.startsWith(BLOCK_LEASE_PREFIX);
+}
+
 const COMMON = `
 local p = ARGV[1]
 local function qkey(k) return p .. 'q:' .. k end
 local function rkey(k) return p .. 'qr:' .. k end
 local function lkey() return p .. 'ql' end
+local function is_block(r) return string.sub(r, 1, ${BLOCK_LEASE_PREFIX.length}) == '${BLOCK_LEASE_PREFIX}' end
 -- units held by blocks are also counted in 'held_by_blocks', so a refusal can tell whether asking
 -- the processes for their unspent block units could help
 local function held(k, r, n)
-  if string.sub(r, 1, 4) == 'blk:' then redis.call('HINCRBY', qkey(k), 'held_by_blocks', n) end
+  if is_block(r) then redis.call('HINCRBY', qkey(k), 'held_by_blocks', n) end
 end
 local function drop(k, r)
   local c = redis.call('HGET', rkey(k), r)
@@ -211,7 +219,7 @@ for i = 4, #ARGV, 3 do
     redis.call('HSET', rkey(k), r, c)
     redis.call('HINCRBY', qkey(k), 'reserved', c)
     held(k, r, c)
-  elseif cur < c and string.sub(r, 1, 4) == 'blk:' then
+  elseif cur < c and is_block(r) then
     -- a block short of what its process holds (Redis lost a top-up): raise it; a block above it
     -- has a top-up its process has not heard of yet and stays as it is
     redis.call('HSET', rkey(k), r, c)

@@ -9,7 +9,7 @@ import type { ClientAccess } from '../relay/client-access.js';
 import { FREE_RESERVATION, type QuotaGate, type QuotaReservation } from '../relay/quota-gate.js';
 import type { KeyUsageAfterCommit } from '../usage/usage-ledger.repository.js';
 import type { ModelCostsService } from './model-costs.service.js';
-import type { Lease, QuotaCounterRepository } from './quota-counter.repository.js';
+import { BLOCK_LEASE_PREFIX, isBlockLease, type Lease, type QuotaCounterRepository } from './quota-counter.repository.js';
 
 const HEARTBEAT_MS = 1_000;
 const REAP_MS = 5_000;
@@ -43,8 +43,6 @@ interface Block {
   /** when Redis last extended its lease (a top-up or a heartbeat) */
   renewedAt: number;
 }
-
-const BLOCK_PREFIX = 'blk:';
 
 /**
  * Per-key quotas that hold exactly: each request reserves its model's full cost atomically before the
@@ -120,12 +118,8 @@ export class QuotaService implements QuotaGate {
     // keys with a per-minute limit count every request in Redis, so they take no blocks
     const blocked = () => this.distributed && lease.cost > 0 && !access.rpmLimit && !this.stopped && !this.coolingDown(lease.keyId);
     if (blocked()) {
-      const block = this.blocks.get(lease.keyId);
-      if (block && block.free >= lease.cost && this.blocksUsable(block)) {
-        block.free -= lease.cost;
-        block.lastTake = Date.now();
-        return this.blockReservation(block, lease.cost);
-      }
+      const taken = this.takeFromBlock(lease, Date.now());
+      if (taken) return taken;
     }
     let reclaims = 0;
     for (let attempt = 0; attempt < 5 + RECLAIM_TRIES; attempt++) {
@@ -142,12 +136,8 @@ export class QuotaService implements QuotaGate {
           return this.reservation(lease);
         case 'over': {
           // concurrent top-ups may have filled this process's block while this call was on its way
-          const own = this.blocks.get(lease.keyId);
-          if (own && own.free >= lease.cost && this.blocksUsable(own)) {
-            own.free -= lease.cost;
-            own.lastTake = now;
-            return this.blockReservation(own, lease.cost);
-          }
+          const taken = this.takeFromBlock(lease, now);
+          if (taken) return taken;
           if (result.blocks && reclaims < RECLAIM_TRIES) {
             // units may sit unspent in blocks (this process's or another's): every process hands
             // them back and serves the key per request from now on; try again once they are back
@@ -206,6 +196,15 @@ export class QuotaService implements QuotaGate {
     await this.returnBlock(keyId);
   }
 
+  /** The lease's cost from this process's block of its key, when the block has it and may be spent. */
+  private takeFromBlock(lease: Lease, now: number): QuotaReservation | null {
+    const block = this.blocks.get(lease.keyId);
+    if (!block || block.free < lease.cost || !this.blocksUsable(block)) return null;
+    block.free -= lease.cost;
+    block.lastTake = now;
+    return this.blockReservation(block, lease.cost);
+  }
+
   /** A block is spent only while Redis answers and its lease was extended recently. */
   private blocksUsable(block: Block): boolean {
     return this.counters.healthy() && Date.now() - block.renewedAt < BLOCK_FRESH_MS;
@@ -215,7 +214,7 @@ export class QuotaService implements QuotaGate {
   private currentBlock(keyId: string, now: number): Block {
     let block = this.blocks.get(keyId);
     if (!block) {
-      block = { lease: { keyId, requestId: `${BLOCK_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now, renewedAt: 0 };
+      block = { lease: { keyId, requestId: `${BLOCK_LEASE_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now, renewedAt: 0 };
       this.blocks.set(keyId, block);
     }
     return block;
@@ -302,7 +301,7 @@ export class QuotaService implements QuotaGate {
     if (this.inFlight.size === 0) return;
     const at = Date.now();
     try {
-      await this.counters.renew([...this.inFlight.values()].filter((l) => l.cost > 0 || !l.requestId.startsWith(BLOCK_PREFIX)), at);
+      await this.counters.renew([...this.inFlight.values()].filter((l) => l.cost > 0 || !isBlockLease(l.requestId)), at);
       for (const block of this.blocks.values()) block.renewedAt = Math.max(block.renewedAt, at);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'could not renew quota reservations');
@@ -316,11 +315,11 @@ export class QuotaService implements QuotaGate {
         const now = Date.now();
         const expired = (await this.counters.expired(now, 500)).filter((l) => !this.inFlight.has(l.requestId));
         if (expired.length === 0) return 0;
-        const charges = await this.keys.committedCharges(expired.filter((l) => !l.requestId.startsWith(BLOCK_PREFIX)).map((l) => l.requestId));
+        const charges = await this.keys.committedCharges(expired.filter((l) => !isBlockLease(l.requestId)).map((l) => l.requestId));
         const used = await this.keys.usedOf([...new Set(expired.map((l) => l.keyId))]);
         for (const lease of expired) {
           // a block's committed charges are all in the key's used quota: raise to it, drop the rest
-          const charged = lease.requestId.startsWith(BLOCK_PREFIX) || (charges.get(lease.requestId) ?? 0) > 0;
+          const charged = isBlockLease(lease.requestId) || (charges.get(lease.requestId) ?? 0) > 0;
           await this.counters.resolve(lease, charged, used.get(lease.keyId), now);
         }
         this.logger.info({ resolved: expired.length }, 'resolved expired quota reservations');

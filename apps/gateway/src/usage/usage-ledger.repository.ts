@@ -40,10 +40,11 @@ export interface KeyUsageAfterCommit {
 }
 
 /**
- * The batch travels as one JSON parameter (serialised natively, where 19 array parameters cost the
- * driver an escaping pass per element). One statement writes a batch of usage rows and adds their costs to the keys' used quota, atomically:
+ * One statement writes a batch of usage rows and adds their costs to the keys' used quota, atomically:
  * a request id already present is skipped (ON CONFLICT DO NOTHING), so replaying a batch after a fault
- * never charges twice, and the key counters always equal the sum of their rows.
+ * never charges twice, and the key counters always equal the sum of their rows. The batch travels as
+ * one JSON parameter (serialised natively; 19 array parameters cost the driver an escaping pass per
+ * element).
  */
 const INSERT_BATCH = `
 WITH ins AS (
