@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadGatewayConfig } from './config/gateway-config.js';
 import { defaultPanelDir, startGateway } from './bootstrap.js';
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // process-wide, so set here and not in startGateway (which tests also run inside their own process)
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const gateway = await startGateway(config);
   let stopping = false;
   const stop = (signal: string) => {

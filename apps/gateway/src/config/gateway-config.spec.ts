@@ -46,4 +46,13 @@ describe('loadGatewayConfig', () => {
     const names = (error as ConfigError).problems.map((p) => p.split(':')[0]);
     expect(names.sort()).toEqual(['CLIGATE_ENCRYPTION_KEY', 'DATABASE_URL', 'PORT', 'PROXY', 'RETRY_429_INTERVAL']);
   });
+
+  it('tunes V8 heap growth to 100 % by default, 0 handing it back to V8, and refuses other values', () => {
+    expect(loadGatewayConfig({}, defaults).heapGrowingPercent).toBe(100);
+    expect(loadGatewayConfig({ CLIGATE_HEAP_GROWING_PERCENT: '0' }, defaults).heapGrowingPercent).toBe(0);
+    expect(loadGatewayConfig({ CLIGATE_HEAP_GROWING_PERCENT: '50' }, defaults).heapGrowingPercent).toBe(50);
+    for (const bad of ['-1', '1.5', 'lots', '1001']) {
+      expect(() => loadGatewayConfig({ CLIGATE_HEAP_GROWING_PERCENT: bad }, defaults)).toThrow(/CLIGATE_HEAP_GROWING_PERCENT/);
+    }
+  });
 });
