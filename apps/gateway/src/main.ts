@@ -1,6 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadGatewayConfig } from './config/gateway-config.js';
 import { defaultPanelDir, startGateway } from './bootstrap.js';
+import { collectStartupGarbage, tuneHeapGrowth } from './common/v8-tuning.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,9 +13,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // process-wide, so set here and not in startGateway (which tests also run inside their own process)
-  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
+  tuneHeapGrowth(config.heapGrowingPercent);
   const gateway = await startGateway(config);
+  collectStartupGarbage();
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
