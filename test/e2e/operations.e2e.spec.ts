@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,9 +80,36 @@ describe.each(testModes())('operations (%s)', (mode: GatewayMode) => {
     }
   });
 
-  it('on SIGTERM refuses new requests, lets 50 open streams finish, then exits cleanly', async () => {
+  it('keeps serving after a heap snapshot taken with SIGUSR2 (no signal closes its modules behind its back)', async () => {
+    const snapDir = mkdtempSync(join(tmpdir(), 'cligate-ops-snap-'));
+    const gateway = await startGatewayProcess({
+      name: `ops-heapsnapshot-${mode}`,
+      env: { ...env, NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapDir}` },
+    });
+    try {
+      process.kill(gateway.pid, 'SIGUSR2');
+      // the snapshot is written synchronously on the main thread: once a request is answered again it is done
+      const deadline = Date.now() + 30_000;
+      while (readdirSync(snapDir).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_PASSWORD}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'after the snapshot' }] }),
+      });
+      expect(res.status).toBe(200);
+      expect(readdirSync(snapDir).filter((f) => f.endsWith('.heapsnapshot'))).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${API_PASSWORD}` } });
+      expect(again.status).toBe(200);
+    } finally {
+      expect(await gateway.stop()).toBe(0);
+      rmSync(snapDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('on %s refuses new requests, lets 50 open streams finish, then exits cleanly', async (signal) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cligate-ops-'));
-    const gateway = await startGatewayProcess({ name: `ops-sigterm-${mode}`, env: { ...env, CLIGATE_SHUTDOWN_GRACE_SECONDS: '20' }, dataDir });
+    const gateway = await startGatewayProcess({ name: `ops-${signal.toLowerCase()}-${mode}`, env: { ...env, CLIGATE_SHUTDOWN_GRACE_SECONDS: '20' }, dataDir });
     const admin = new AdminClient(gateway.url, PANEL_PASSWORD);
     const key = (await admin.json('POST', '/auth/keys', { total_quota: 1000 })).body;
     // 50 streams of 5 chunks, one every 300 ms: ~1.5 s each
@@ -97,7 +124,7 @@ describe.each(testModes())('operations (%s)', (mode: GatewayMode) => {
     const deadline = Date.now() + 20_000;
     while (google.callsTo('streamGenerateContent').length < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(google.callsTo('streamGenerateContent')).toHaveLength(50);
-    const stopped = gateway.stop('SIGTERM');
+    const stopped = gateway.stop(signal);
     await new Promise((r) => setTimeout(r, 100));
     const late = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${key.api_key}` } }).then(
       (r) => r.status,
@@ -107,13 +134,13 @@ describe.each(testModes())('operations (%s)', (mode: GatewayMode) => {
     const bodies = await Promise.all(streams);
     const complete = bodies.filter((b) => b.includes('"finish_reason":"stop"') && b.trimEnd().endsWith('data: [DONE]'));
     const code = await stopped;
-    console.log(`operations: SIGTERM with 50 open streams: ${complete.length} completed, late request ${late}, exit code ${code}`);
+    console.log(`operations: ${signal} with 50 open streams: ${complete.length} completed, late request ${late}, exit code ${code}`);
     expect(complete).toHaveLength(50);
     expect(code).toBe(0);
 
     // every stream was charged once, and the ledger survived the shutdown
     google.reset();
-    const again = await startGatewayProcess({ name: `ops-sigterm-${mode}-after`, env, dataDir });
+    const again = await startGatewayProcess({ name: `ops-${signal.toLowerCase()}-${mode}-after`, env, dataDir });
     try {
       const state = await new AdminClient(again.url, PANEL_PASSWORD).json('GET', `/auth/keys/${key.id}`);
       expect(state.body.used_quota).toBe(50 * 2);

@@ -92,7 +92,9 @@ export async function startGateway(config: GatewayConfig, options: CreateGateway
       bodyParser: false,
     });
     app.useGlobalFilters(new GlobalExceptionFilter(logger));
-    app.enableShutdownHooks([]);
+    // no Nest signal hooks: main.ts owns the signals (graceful drain) and close() runs Nest's shutdown
+    // hooks. Nest's own listener (all signals when given none) closed the modules on any of them, even
+    // SIGUSR2 taken for a heap snapshot, and re-raised SIGHUP without draining.
     const fastify = app.getHttpAdapter().getInstance();
     fastify.removeContentTypeParser(['application/json']);
     registerJsonBodyParser(fastify, config.bodyLimitBytes);

@@ -25,8 +25,8 @@ async function main(): Promise<void> {
     timer.unref();
     void gateway.close().then(() => process.exit(0));
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // SIGHUP too: a closed terminal or a supervisor's hang-up drains like a stop, it does not cut streams
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
 
 main().catch((error: unknown) => {
