@@ -37,6 +37,8 @@ export interface GatewayApp {
 
 export interface CreateGatewayOptions {
   migrationsDir?: string;
+  /** runs once everything is built, just before the server starts listening */
+  beforeListen?: () => void;
 }
 
 /** The built panel (apps/panel/out) next to this app, when it exists. */
@@ -121,6 +123,7 @@ export async function startGateway(config: GatewayConfig, options: CreateGateway
     }
 
     const settings = container.settings.get();
+    options.beforeListen?.();
     await app.listen({ port: settings.port, host: settings.host });
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
     if (settings.password === 'pwd' && !config.envLocked.has('api_password')) {

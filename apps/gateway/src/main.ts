@@ -1,5 +1,5 @@
 import { ConfigError, loadGatewayConfig } from './config/gateway-config.js';
-import { defaultPanelDir, startGateway } from './bootstrap.js';
+import { defaultPanelDir, startGateway, type GatewayApp } from './bootstrap.js';
 import { collectStartupGarbage, tuneHeapGrowth } from './common/v8-tuning.js';
 
 async function main(): Promise<void> {
@@ -14,19 +14,24 @@ async function main(): Promise<void> {
     throw error;
   }
   tuneHeapGrowth(config.heapGrowingPercent);
-  const gateway = await startGateway(config);
-  collectStartupGarbage();
+  // handlers first: a signal that arrives while the gateway starts stops it as soon as it is up
+  let gateway: GatewayApp | null = null;
+  let requested: NodeJS.Signals | null = null;
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    requested ??= signal;
+    if (gateway === null || stopping) return;
     stopping = true;
-    gateway.logger.info({ signal }, 'shutting down');
+    gateway.logger.info({ signal: requested }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
     timer.unref();
     void gateway.close().then(() => process.exit(0));
   };
   // SIGHUP too: a closed terminal or a supervisor's hang-up drains like a stop, it does not cut streams
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  // startup garbage is collected before the first connection, so no request waits for that collection
+  gateway = await startGateway(config, { beforeListen: collectStartupGarbage });
+  if (requested !== null) stop(requested);
 }
 
 main().catch((error: unknown) => {

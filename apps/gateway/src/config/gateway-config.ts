@@ -263,9 +263,11 @@ export interface GatewayConfig {
   upstreamConnectTimeoutMs: number;
   /**
    * V8's old-generation growth between full collections, in percent (the heap may grow to
-   * live × (1 + p/100) before the next one); 0 leaves it to V8, which lets a busy heap grow to 4× its
-   * live size and keeps it there. 100 (default) held RSS at 1,000 open streams ~60–100 MB lower for
-   * no measurable CPU (bench/results/2026-11-21-findings.md, "Fourth update").
+   * live × (1 + p/100) before the next one). 0 leaves it to V8 (and to a `--heap-growing-percent` in
+   * NODE_OPTIONS), which let a busy gateway's heap grow to ~4× its live size and kept it there after
+   * the load. 100 (default) held RSS at 1,000 open streams 60–120 MB lower for no measurable CPU
+   * (bench/results/2026-11-21-findings.md, "Fourth update"); it also replaces V8's smaller factors
+   * after its idle-time collections.
    */
   heapGrowingPercent: number;
   upstreamHeadersTimeoutMs: number;

@@ -5,7 +5,6 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { connectWithBaselineCompiler } from './prisma-compiler.js';
 import { applyMigrations, readMigrationsDir, type SqlExecutor } from './migration-applier.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -45,7 +44,6 @@ export async function openPostgres(url: string, options: { poolSize?: number; le
   // a lost connection must not crash the process; requests fail with 503 until it comes back
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  await connectWithBaselineCompiler(prisma);
   const executor = (p: pg.Pool): SqlExecutor => ({
     async query<T>(text: string, params?: unknown[], statementName?: string) {
       const result = statementName
@@ -124,7 +122,6 @@ export async function openPglite(dataDir: string | 'memory'): Promise<Database> 
   }
   await client.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
-  await connectWithBaselineCompiler(prisma);
   const sql: SqlExecutor = {
     async query<T>(text: string, params?: unknown[]) {
       const result = await client.query(text, params as unknown[] | undefined);
