@@ -157,7 +157,7 @@ if b ~= '' and want > 0 and cost > 0 then
   if g >= 4 * cost then
     redis.call('HINCRBY', rkey(k), b, g)
     redis.call('HINCRBY', qkey(k), 'reserved', g)
-    redis.call('HINCRBY', qkey(k), 'held_by_blocks', g)
+    held(k, b, g)
     redis.call('ZADD', lkey(), now + lease, k .. '|' .. b)
     reserved = reserved + g
     granted = g
