@@ -37,17 +37,26 @@ export function createOpenAiChatClientStreamEncoder(context: EncodeContext): Str
   let finishReason: FinishReason | undefined;
   let sources: Source[] | undefined;
 
-  const chunk = (delta: OpenAiChatChunkDelta, finish: OpenAiChatFinishReason | null = null): string => {
+  const frame = (delta: OpenAiChatChunkDelta | 0, finish: OpenAiChatFinishReason | null): OpenAiChatCompletionChunk => {
     const body: OpenAiChatCompletionChunk = {
       id,
       object: 'chat.completion.chunk',
       created,
       model,
-      choices: [{ index: 0, delta, finish_reason: finish }],
+      choices: [{ index: 0, delta: delta as OpenAiChatChunkDelta, finish_reason: finish }],
     };
     if (includeUsage) body.usage = null;
-    return sseData(body);
+    return body;
   };
+  // Every delta chunk of the stream is the same serialized frame around its delta: serialize that
+  // frame once (with a placeholder delta) and splice each delta's own serialization into it. The
+  // placeholder is found by its first unescaped occurrence, which no string before it can contain.
+  const template = JSON.stringify(frame(0, null));
+  const at = template.indexOf('"delta":0,') + '"delta":'.length;
+  const head = `data: ${template.slice(0, at)}`;
+  const tail = `${template.slice(at + 1)}\n\n`;
+  const chunk = (delta: OpenAiChatChunkDelta, finish: OpenAiChatFinishReason | null = null): string =>
+    finish === null ? head + JSON.stringify(delta) + tail : sseData(frame(delta, finish));
 
   /** Every answer starts with the role chunk, sent just before the first real delta. */
   const open = (): string => {

@@ -182,6 +182,33 @@ describe('createOpenAiChatClientStreamEncoder', () => {
     ]);
   });
 
+  it('writes every delta chunk byte for byte as the serialized chunk object, whatever the model name holds', () => {
+    for (const model of ['gemini-2.5-flash', 'x"delta":0,"finish_reason":null}]}', 'a\\"delta\\":0,', 'ünï\u2028"\\']) {
+      for (const includeUsage of [false, true]) {
+        const ctx: EncodeContext = { ...context, model, includeUsage };
+        const deltas = [{ role: 'assistant', content: '' }, { reasoning_content: 'r "q" \\ \n' }, { content: 'Hi </script> \u0000' }];
+        const out = runStage(openAiChatCodec.createClientStreamEncoder(ctx), [
+          { type: 'reasoning-delta', delta: 'r "q" \\ \n' },
+          { type: 'text-delta', delta: 'Hi </script> \u0000' },
+        ]).join('');
+        const expected = deltas
+          .map((delta) => {
+            const body: Record<string, unknown> = {
+              id: 'chatcmpl-abc',
+              object: 'chat.completion.chunk',
+              created: context.created,
+              model,
+              choices: [{ index: 0, delta, finish_reason: null }],
+            };
+            if (includeUsage) body.usage = null;
+            return `data: ${JSON.stringify(body)}\n\n`;
+          })
+          .join('');
+        expect(out).toBe(`${expected}data: [DONE]\n\n`);
+      }
+    }
+  });
+
   it('an error part becomes an error frame then [DONE]; nothing follows', () => {
     const out = runStage(openAiChatCodec.createClientStreamEncoder(context), [
       { type: 'text-delta', delta: 'a' },
