@@ -3,6 +3,9 @@ import type { ApiKey, Prisma } from '../generated/prisma/client.js';
 
 export type ApiKeyRow = ApiKey;
 
+/** A key id as the database writes it (checked before it is spliced into a statement). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** The only code touching Prisma for issued client keys. */
 export class ApiKeysRepository {
   constructor(private readonly db: Database) {}
@@ -64,15 +67,32 @@ export class ApiKeysRepository {
    * the epoch so every process reloads its counters instead of merging with stale ones.
    */
   async rebuildUsed(id: string): Promise<ApiKeyRow | null> {
-    const rows = await this.db.sql.query<{ id: string }>(
-      `UPDATE api_keys k SET used_quota = COALESCE((SELECT sum(cost) FROM usage_records u WHERE u.api_key_id = k.id), 0)
+    if (!UUID.test(id)) return null;
+    // Two statements in one transaction: the row lock first (waiting for a ledger batch that is
+    // charging the key), then the sum, read with a snapshot taken after that batch committed. In one
+    // statement the sum would be read with the snapshot from before the wait and lose the batch.
+    await this.db.sql.exec(
+      `SELECT 1 FROM api_keys WHERE id = '${id}'::uuid FOR UPDATE;
+       UPDATE api_keys k SET used_quota = COALESCE((SELECT sum(cost) FROM usage_records u WHERE u.api_key_id = k.id), 0)
          + COALESCE((SELECT sum(d.cost) FROM usage_daily d WHERE d.api_key_id = k.id::text
              AND d.day < (SELECT (s.value #>> '{}')::date FROM settings s WHERE s.key = '_usage_pruned_before')), 0),
          quota_epoch = quota_epoch + 1, updated_at = now()
-       WHERE k.id = $1::uuid RETURNING k.id`,
-      [id],
+       WHERE k.id = '${id}'::uuid`,
     );
-    return rows.length > 0 ? this.findById(id) : null;
+    return this.findById(id);
+  }
+
+  /**
+   * Adds to a key's total in the database (two admins adding at once both count); false when the
+   * total would become negative or the key is gone.
+   */
+  async addQuota(id: string, add: bigint): Promise<boolean> {
+    const rows = await this.db.sql.query<{ id: string }>(
+      `UPDATE api_keys SET total_quota = total_quota + $2::bigint, updated_at = now()
+       WHERE id = $1::uuid AND total_quota + $2::bigint >= 0 RETURNING id`,
+      [id, add.toString()],
+    );
+    return rows.length > 0;
   }
 
   /** The committed used quota and epoch of keys (for reconciling counters). */

@@ -129,18 +129,26 @@ export class ApiKeysService {
       if (total < 0) throw new GatewayError('invalid_request', 'total_quota must not be negative', { param: 'total_quota' });
       data.totalQuota = BigInt(total);
     }
+    // an addition alone is applied by the database (concurrent additions all count); with a new
+    // total in the same edit it adds to that total
+    let add: bigint | null = null;
     if (input.add_quota !== undefined) {
-      const add = readQuota(input.add_quota, 'add_quota');
-      const base = data.totalQuota !== undefined ? BigInt(data.totalQuota as bigint) : row.totalQuota;
-      const next = base + BigInt(add);
-      if (next < 0n) throw new GatewayError('invalid_request', 'the quota would become negative', { param: 'add_quota' });
-      data.totalQuota = next;
+      add = BigInt(readQuota(input.add_quota, 'add_quota'));
+      if (data.totalQuota !== undefined) {
+        const next = BigInt(data.totalQuota as bigint) + add;
+        if (next < 0n) throw new GatewayError('invalid_request', 'the quota would become negative', { param: 'add_quota' });
+        data.totalQuota = next;
+        add = null;
+      }
     }
     if (input.description !== undefined) data.description = readDescription(input.description);
     if (input.enabled !== undefined) data.enabled = readBool(input.enabled, 'enabled');
     if (input.expires_at !== undefined) data.expiresAt = readExpiry(input.expires_at);
     if (input.allowed_models !== undefined) data.allowedModels = readModels(input.allowed_models);
     if (input.rpm_limit !== undefined) data.rpmLimit = readRpm(input.rpm_limit);
+    if (add !== null && !(await this.repository.addQuota(row.id, add))) {
+      throw new GatewayError('invalid_request', 'the quota would become negative', { param: 'add_quota' });
+    }
     const updated = await this.repository.update(row.id, data);
     await this.changed(row.id);
     return updated;

@@ -43,8 +43,16 @@ export interface BlockRequest {
 export interface QuotaCounterRepository {
   /** reserves the lease's cost; with `block`, also tops that block up when the key has room to spare */
   reserve(lease: Lease, rpmLimit: number | null, now: number, block?: BlockRequest): Promise<ReserveResult>;
-  /** (re)load a key's counters from the database values; keeps reservations in flight */
-  load(keyId: string, counters: KeyCounters): Promise<void>;
+  /** the key's generation: bumped by every `invalidate`; read it before reading the database for `load` */
+  generation(keyId: string): Promise<number>;
+  /**
+   * (re)loads a key's counters from database values read after `generation` returned `generation`;
+   * keeps reservations in flight. Refused (false) when the key was invalidated since, or when the
+   * values are of an older epoch than the store already holds: the caller reads again. Within one
+   * epoch `used` only rises, so the store keeps the higher of its own and the loaded value (a charge
+   * committed while the values were read is not lost).
+   */
+  load(keyId: string, counters: KeyCounters, generation: number): Promise<boolean>;
   /**
    * turn the reservation (or `amount` units of it, for a block) into used; `committed` is the key's
    * used quota after the ledger write
@@ -60,7 +68,7 @@ export interface QuotaCounterRepository {
   expired(now: number, limit: number): Promise<Lease[]>;
   /** resolve an expired lease: commit when the ledger has the charge, release otherwise */
   resolve(lease: Lease, charged: boolean, committed: { used: number; epoch: number } | undefined, now: number): Promise<void>;
-  /** drop cached counters so the next reserve reloads them (admin changes) */
+  /** drop cached counters so the next reserve reloads them, and refuse loads of values read before (admin changes) */
   invalidate(keyId: string): Promise<void>;
   /** start a recovery window when the store lost its state (true if this call started it) */
   beginRecoveryIfNeeded(windowMs: number): Promise<boolean>;
@@ -111,13 +119,17 @@ local function take(k, r, n)
     redis.call('HSET', rkey(k), r, c - n)
   end
 end
+-- a committed value of the key's used quota: within an epoch it only rises (loaded or not, so a load
+-- racing with the commit cannot lower it); a newer epoch (the key was rebuilt) starts over and makes
+-- the next reservation reload the key; an older one is already part of what the newer epoch holds
 local function raise_used(k, used, epoch)
-  local cur = redis.call('HMGET', qkey(k), 'loaded', 'epoch', 'used')
-  if cur[1] ~= '1' then return end
-  if tonumber(cur[2]) ~= epoch then
-    redis.call('HSET', qkey(k), 'loaded', '0')
-  elseif used > tonumber(cur[3]) then
-    redis.call('HSET', qkey(k), 'used', used)
+  local cur = redis.call('HMGET', qkey(k), 'epoch', 'used')
+  if not cur[1] then return end
+  local ce = tonumber(cur[1])
+  if epoch == ce then
+    if used > tonumber(cur[2]) then redis.call('HSET', qkey(k), 'used', used) end
+  elseif epoch > ce then
+    redis.call('HSET', qkey(k), 'loaded', '0', 'epoch', epoch, 'used', used)
   end
 end
 `;
@@ -166,18 +178,26 @@ end
 return {1, total, used, reserved, granted}
 `;
 
-/** ARGV: prefix, keyId, total, used, epoch */
+/** ARGV: prefix, keyId, total, used, epoch, generation (read before the values were) */
 const LOAD = `${COMMON}
 local k = ARGV[2]
-local total, used, epoch = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local cur = redis.call('HMGET', qkey(k), 'loaded', 'epoch', 'used')
-if cur[1] == '1' and tonumber(cur[2]) == epoch then
-  if used > tonumber(cur[3]) then redis.call('HSET', qkey(k), 'used', used) end
-  redis.call('HSET', qkey(k), 'total', total)
-else
-  redis.call('HSET', qkey(k), 'loaded', '1', 'total', total, 'used', used, 'epoch', epoch)
+local total, used, epoch, gen = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local cur = redis.call('HMGET', qkey(k), 'gen', 'epoch', 'used')
+if tonumber(cur[1] or '0') ~= gen then return 0 end
+if cur[2] then
+  local ce = tonumber(cur[2])
+  if epoch < ce then return 0 end
+  if epoch == ce and cur[3] and tonumber(cur[3]) > used then used = tonumber(cur[3]) end
 end
+redis.call('HSET', qkey(k), 'loaded', '1', 'total', total, 'used', used, 'epoch', epoch)
 redis.call('HSETNX', qkey(k), 'reserved', 0)
+return 1
+`;
+
+/** ARGV: prefix, keyId */
+const INVALIDATE = `${COMMON}
+redis.call('HINCRBY', qkey(ARGV[2]), 'gen', 1)
+redis.call('HSET', qkey(ARGV[2]), 'loaded', '0')
 return 1
 `;
 
@@ -251,7 +271,7 @@ redis.call('SET', p .. 'alive', '1')
 return 1
 `;
 
-type ScriptName = 'cgReserve' | 'cgLoad' | 'cgCommit' | 'cgSettleMany' | 'cgRelease' | 'cgRenew' | 'cgResolve' | 'cgRecover';
+type ScriptName = 'cgReserve' | 'cgLoad' | 'cgInvalidate' | 'cgCommit' | 'cgSettleMany' | 'cgRelease' | 'cgRenew' | 'cgResolve' | 'cgRecover';
 type Scripted = Redis & Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
 
 /** commits / releases applied by one script call at most */
@@ -272,6 +292,7 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     for (const [name, lua] of [
       ['cgReserve', RESERVE],
       ['cgLoad', LOAD],
+      ['cgInvalidate', INVALIDATE],
       ['cgCommit', COMMIT],
       ['cgSettleMany', SETTLE_MANY],
       ['cgRelease', RELEASE],
@@ -301,8 +322,12 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     }
   }
 
-  async load(keyId: string, c: KeyCounters): Promise<void> {
-    await this.redis.cgLoad(this.p, keyId, c.total, c.used, c.epoch);
+  async generation(keyId: string): Promise<number> {
+    return Number((await this.redis.hget(`${this.p}q:${keyId}`, 'gen')) ?? 0);
+  }
+
+  async load(keyId: string, c: KeyCounters, generation: number): Promise<boolean> {
+    return (await this.redis.cgLoad(this.p, keyId, c.total, c.used, c.epoch, generation)) === 1;
   }
 
   commit(lease: Lease, committed: { used: number; epoch: number } | undefined, amount = -1): Promise<void> {
@@ -374,12 +399,19 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     }
   }
 
+  /**
+   * Every chunk is sent in the same turn, with the costs read now: a commit or release settled after
+   * this call is ordered after all of them on the connection, so no chunk can re-register a
+   * reservation that was settled while an earlier chunk was on its way.
+   */
   async renew(leases: Lease[], now: number): Promise<void> {
+    const calls: Promise<unknown>[] = [];
     for (let i = 0; i < leases.length; i += 200) {
       const args: (string | number)[] = [this.p, now, LEASE_MS];
       for (const l of leases.slice(i, i + 200)) args.push(l.keyId, l.requestId, l.cost);
-      await this.redis.cgRenew(...args);
+      calls.push(this.redis.cgRenew(...args));
     }
+    await Promise.all(calls);
   }
 
   async expired(now: number, limit: number): Promise<Lease[]> {
@@ -401,7 +433,7 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
   }
 
   async invalidate(keyId: string): Promise<void> {
-    await this.redis.hset(`${this.p}q:${keyId}`, 'loaded', '0');
+    await this.redis.cgInvalidate(this.p, keyId);
   }
 
   async beginRecoveryIfNeeded(windowMs: number): Promise<boolean> {
@@ -417,7 +449,7 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
 
 /** Single-process counters (embedded mode): the same rules, in memory. */
 export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
-  private readonly keys = new Map<string, { total: number; used: number; epoch: number; reserved: number; loaded: boolean }>();
+  private readonly keys = new Map<string, { total: number; used: number; epoch: number; reserved: number; loaded: boolean; gen: number }>();
   private readonly reservations = new Map<string, Map<string, number>>();
   private readonly rpm = new Map<string, number[]>();
 
@@ -440,14 +472,17 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0 };
   }
 
-  async load(keyId: string, c: KeyCounters): Promise<void> {
+  async generation(keyId: string): Promise<number> {
+    return this.keys.get(keyId)?.gen ?? 0;
+  }
+
+  async load(keyId: string, c: KeyCounters, generation: number): Promise<boolean> {
     const cur = this.keys.get(keyId);
-    if (cur && cur.loaded && cur.epoch === c.epoch) {
-      cur.used = Math.max(cur.used, c.used);
-      cur.total = c.total;
-    } else {
-      this.keys.set(keyId, { total: c.total, used: c.used, epoch: c.epoch, reserved: cur?.reserved ?? 0, loaded: true });
-    }
+    if ((cur?.gen ?? 0) !== generation) return false;
+    if (cur && c.epoch < cur.epoch) return false;
+    const used = cur && cur.epoch === c.epoch ? Math.max(cur.used, c.used) : c.used;
+    this.keys.set(keyId, { total: c.total, used, epoch: c.epoch, reserved: cur?.reserved ?? 0, loaded: true, gen: generation });
+    return true;
   }
 
   private drop(lease: Lease): void {
@@ -463,8 +498,8 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     this.drop(lease);
     const k = this.keys.get(lease.keyId);
     if (!k || !committed) return;
-    if (k.epoch !== committed.epoch) k.loaded = false;
-    else k.used = Math.max(k.used, committed.used);
+    if (committed.epoch === k.epoch) k.used = Math.max(k.used, committed.used);
+    else if (committed.epoch > k.epoch) Object.assign(k, { epoch: committed.epoch, used: committed.used, loaded: false });
   }
 
   async release(lease: Lease): Promise<void> {
@@ -485,7 +520,10 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
 
   async invalidate(keyId: string): Promise<void> {
     const k = this.keys.get(keyId);
-    if (k) k.loaded = false;
+    if (k) {
+      k.loaded = false;
+      k.gen += 1;
+    } else this.keys.set(keyId, { total: 0, used: 0, epoch: -1, reserved: 0, loaded: false, gen: 1 });
   }
 
   async beginRecoveryIfNeeded(): Promise<boolean> {

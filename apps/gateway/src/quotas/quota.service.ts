@@ -170,11 +170,18 @@ export class QuotaService implements QuotaGate {
     throw new GatewayError('service_unavailable', 'The quota store is rebuilding its state; try again shortly.', { retryAfterSeconds: 2 });
   }
 
-  /** Reloads a key's counters from the database (after admin edits, or when missing). */
+  /**
+   * Reloads a key's counters from the database (after admin edits, or when missing). The store refuses
+   * values read before an edit's invalidation (or of an older epoch): they are read again; after three
+   * refusals the caller's next reservation asks again.
+   */
   async load(keyId: string): Promise<void> {
-    const values = (await this.keys.usedOf([keyId])).get(keyId);
-    if (!values) throw new GatewayError('unauthenticated', 'This API key no longer exists.');
-    await this.counters.load(keyId, values);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const generation = await this.counters.generation(keyId);
+      const values = (await this.keys.usedOf([keyId])).get(keyId);
+      if (!values) throw new GatewayError('unauthenticated', 'This API key no longer exists.');
+      if (await this.counters.load(keyId, values, generation)) return;
+    }
   }
 
   async invalidate(keyId: string): Promise<void> {
@@ -235,7 +242,7 @@ export class QuotaService implements QuotaGate {
 
   /** A request served from a block: its commit turns its part of the block into used. */
   private blockReservation(block: Block, cost: number): QuotaReservation {
-    return {
+    return once({
       apiKeyId: block.lease.keyId,
       cost,
       commit: (committed: KeyUsageAfterCommit | undefined) =>
@@ -248,7 +255,7 @@ export class QuotaService implements QuotaGate {
         }
         await this.settleBlockPart(block, cost, () => this.counters.release(block.lease, cost));
       },
-    };
+    });
   }
 
   /**
@@ -283,7 +290,7 @@ export class QuotaService implements QuotaGate {
   }
 
   private reservation(lease: Lease): QuotaReservation {
-    return {
+    return once({
       apiKeyId: lease.keyId,
       cost: lease.cost,
       commit: async (committed: KeyUsageAfterCommit | undefined) => {
@@ -294,7 +301,7 @@ export class QuotaService implements QuotaGate {
         this.inFlight.delete(lease.requestId);
         await this.counters.release(lease);
       },
-    };
+    });
   }
 
   private async renew(): Promise<void> {
@@ -329,4 +336,27 @@ export class QuotaService implements QuotaGate {
       return 0;
     }
   }
+}
+
+/**
+ * A reservation settles once: the first commit or release counts, later calls do nothing. (A failed
+ * ledger write releases, and the error path that follows settles the request again; a block's part
+ * handed back twice would create units Redis never reserved.)
+ */
+function once(reservation: QuotaReservation): QuotaReservation {
+  let settled = false;
+  return {
+    apiKeyId: reservation.apiKeyId,
+    cost: reservation.cost,
+    commit: async (committed) => {
+      if (settled) return;
+      settled = true;
+      await reservation.commit(committed);
+    },
+    release: async () => {
+      if (settled) return;
+      settled = true;
+      await reservation.release();
+    },
+  };
 }

@@ -3,7 +3,8 @@ import type { KeyUsageAfterCommit } from '../usage/usage-ledger.repository.js';
 
 /**
  * A request's hold on its key's quota, taken before the upstream call. Exactly one of `commit`
- * (after the usage row with the charge is durable) or `release` (nothing charged) follows.
+ * (after the usage row with the charge is durable) or `release` (nothing charged) takes effect: the
+ * first call settles it, later calls do nothing.
  */
 export interface QuotaReservation {
   readonly apiKeyId: string | null;
