@@ -92,6 +92,16 @@ describe('Gemini CLI relay', () => {
       expect(stream).toMatch(/^data: \{"response"/);
       const counted = await (await post('countTokens', { request: { model: 'models/gemini-2.5-flash', contents: envelope.request.contents } })).json();
       expect(counted.totalTokens).toBeGreaterThan(0);
+      // unmetered, so a request relayed by a reverse proxy on this machine is refused
+      const generated = google.callsTo('generateContent').length;
+      const proxied = await fetch(`${gateway.url}/v1internal:generateContent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+        body: JSON.stringify(envelope),
+      });
+      expect(proxied.status).toBe(403);
+      expect((await proxied.json()).error.status).toBe('PERMISSION_DENIED');
+      expect(google.callsTo('generateContent')).toHaveLength(generated);
     } finally {
       await gateway.stop();
       await google.close();

@@ -2,8 +2,11 @@ import type { Redis } from 'ioredis';
 import type { Coordination } from '../coordination/coordination.js';
 
 export type ReserveResult =
-  /** `granted`: units added to the caller's block (0 when none was asked for or the key is too close to its total) */
-  | { kind: 'reserved'; total: number; used: number; reserved: number; granted: number }
+  /**
+   * `granted`: units added to the caller's block (0 when none was asked for or the key is too close to
+   * its total); `generation`: the key's generation when they were granted
+   */
+  | { kind: 'reserved'; total: number; used: number; reserved: number; granted: number; generation: number }
   /** the cost does not fit: used + in-flight reservations + cost > total; `blocks`: some of them are held by blocks */
   | { kind: 'over'; total: number; used: number; reserved: number; blocks: boolean }
   /** the key's counters are not in the coordination store yet: load them from the database */
@@ -142,10 +145,11 @@ local b, want = ARGV[8], tonumber(ARGV[9])
 if redis.call('EXISTS', p .. 'alive') == 0 then return {-3, 0} end
 local rec = redis.call('PTTL', p .. 'recovering')
 if rec > 0 then return {-4, rec} end
-local v = redis.call('HMGET', qkey(k), 'loaded', 'total', 'used', 'reserved', 'held_by_blocks')
+local v = redis.call('HMGET', qkey(k), 'loaded', 'total', 'used', 'reserved', 'held_by_blocks', 'gen')
 if v[1] ~= '1' then return {-1, 0} end
 local total, used, reserved = tonumber(v[2]), tonumber(v[3]), tonumber(v[4] or '0')
-if redis.call('HEXISTS', rkey(k), r) == 1 then return {1, total, used, reserved, 0} end
+local gen = tonumber(v[6] or '0')
+if redis.call('HEXISTS', rkey(k), r) == 1 then return {1, total, used, reserved, 0, gen} end
 if used + reserved + cost > total then return {0, total, used, reserved, tonumber(v[5] or '0') > 0 and 1 or 0} end
 if rpm > 0 then
   local rk = p .. 'rpm:' .. k
@@ -175,7 +179,7 @@ if b ~= '' and want > 0 and cost > 0 then
     granted = g
   end
 end
-return {1, total, used, reserved, granted}
+return {1, total, used, reserved, granted, gen}
 `;
 
 /** ARGV: prefix, keyId, total, used, epoch, generation (read before the values were) */
@@ -310,7 +314,7 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     const r = (await this.redis.cgReserve(this.p, lease.keyId, lease.requestId, lease.cost, now, LEASE_MS, rpmLimit ?? 0, block?.id ?? '', block?.want ?? 0)) as number[];
     switch (r[0]) {
       case 1:
-        return { kind: 'reserved', total: r[1]!, used: r[2]!, reserved: r[3]!, granted: r[4] ?? 0 };
+        return { kind: 'reserved', total: r[1]!, used: r[2]!, reserved: r[3]!, granted: r[4] ?? 0, generation: r[5] ?? 0 };
       case 0:
         return { kind: 'over', total: r[1]!, used: r[2]!, reserved: r[3]!, blocks: r[4] === 1 };
       case -1:
@@ -457,7 +461,7 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     const k = this.keys.get(lease.keyId);
     if (!k || !k.loaded) return { kind: 'need-load' };
     const held = this.reservations.get(lease.keyId) ?? new Map<string, number>();
-    if (held.has(lease.requestId)) return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0 };
+    if (held.has(lease.requestId)) return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0, generation: k.gen };
     if (k.used + k.reserved + lease.cost > k.total) return { kind: 'over', total: k.total, used: k.used, reserved: k.reserved, blocks: false };
     if (rpmLimit && rpmLimit > 0) {
       const window = (this.rpm.get(lease.keyId) ?? []).filter((t) => t > now - 60_000);
@@ -469,7 +473,7 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     held.set(lease.requestId, lease.cost);
     this.reservations.set(lease.keyId, held);
     // a single process has nothing to save by holding blocks
-    return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0 };
+    return { kind: 'reserved', total: k.total, used: k.used, reserved: k.reserved, granted: 0, generation: k.gen };
   }
 
   async generation(keyId: string): Promise<number> {

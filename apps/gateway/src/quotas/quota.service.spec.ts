@@ -48,4 +48,26 @@ describe('QuotaService (Redis)', () => {
     expect(served).toBe(32);
     await quotas.stop();
   });
+
+  it('hands a block back within a heartbeat when its key was edited, even if the edit notice was missed', async () => {
+    const { quotas, counters } = await service();
+    await quotas.start();
+    try {
+      const first = await quotas.reserve(access, 'e1', 'm');
+      await first.commit(undefined);
+      const blocks = (quotas as unknown as { blocks: Map<string, unknown> }).blocks;
+      const block = blocks.get('key-1');
+      expect(block).toBeDefined();
+      // an admin edit: the counters are invalidated, but this process never hears of it
+      await counters.invalidate('key-1');
+      // the block stays in use (a request every 150 ms, so it never goes idle)
+      for (let i = 0; i < 10; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        await (await quotas.reserve(access, `e-${i}`, 'm')).commit(undefined);
+      }
+      expect(blocks.get('key-1')).not.toBe(block);
+    } finally {
+      await quotas.stop();
+    }
+  });
 });

@@ -42,6 +42,8 @@ interface Block {
   lastTake: number;
   /** when Redis last extended its lease (a top-up or a heartbeat) */
   renewedAt: number;
+  /** the key's generation when the block got its first units (an edit changes it) */
+  generation: number | null;
 }
 
 /**
@@ -58,7 +60,8 @@ interface Block {
  * memory. Block units are reserved in Redis like any request's, so the key still cannot overshoot; a
  * crashed process's block expires and is resolved by raising `used` to the ledger's sum (which holds
  * every charge made from it) and dropping the rest. Unspent units go back after 1 s without use, when
- * the key is edited, and at once when another process runs out while blocks of the key are held.
+ * the key is edited (notice over pub/sub, and a generation check every heartbeat as a backstop), and
+ * at once when another process runs out while blocks of the key are held.
  */
 export class QuotaService implements QuotaGate {
   private readonly inFlight = new Map<string, Lease>();
@@ -132,7 +135,7 @@ export class QuotaService implements QuotaGate {
       switch (result.kind) {
         case 'reserved':
           this.inFlight.set(requestId, lease);
-          if (block && result.granted > 0) this.addToBlock(block, result.granted, now);
+          if (block && result.granted > 0) this.addToBlock(block, result.granted, now, result.generation);
           return this.reservation(lease);
         case 'over': {
           // concurrent top-ups may have filled this process's block while this call was on its way
@@ -221,23 +224,26 @@ export class QuotaService implements QuotaGate {
   private currentBlock(keyId: string, now: number): Block {
     let block = this.blocks.get(keyId);
     if (!block) {
-      block = { lease: { keyId, requestId: `${BLOCK_LEASE_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now, renewedAt: 0 };
+      block = { lease: { keyId, requestId: `${BLOCK_LEASE_PREFIX}${this.processTag}:${++this.blockSeq}`, cost: 0 }, free: 0, lastTake: now, renewedAt: 0, generation: null };
       this.blocks.set(keyId, block);
     }
     return block;
   }
 
-  private addToBlock(block: Block, granted: number, now: number): void {
+  private addToBlock(block: Block, granted: number, now: number, generation: number): void {
     block.lease.cost += granted;
     this.inFlight.set(block.lease.requestId, block.lease);
     block.renewedAt = now;
-    if (this.blocks.get(block.lease.keyId) === block) {
+    block.generation ??= generation;
+    if (this.blocks.get(block.lease.keyId) === block && block.generation === generation) {
       block.free += granted;
       block.lastTake = now;
       return;
     }
-    // the block was handed back while this top-up was on its way: hand the new units back too
+    // the block was handed back while this top-up was on its way, or the key was edited since the
+    // block began: hand the new units back too (and, for an edit, the rest of the block)
     this.settleBlockPart(block, granted, () => this.counters.release(block.lease, granted)).catch(() => {});
+    if (block.generation !== generation) void this.returnBlock(block.lease.keyId);
   }
 
   /** A request served from a block: its commit turns its part of the block into used. */
@@ -286,7 +292,24 @@ export class QuotaService implements QuotaGate {
   private async beat(): Promise<void> {
     const now = Date.now();
     for (const [keyId, block] of this.blocks) if (now - block.lastTake > BLOCK_IDLE_MS) void this.returnBlock(keyId);
-    await this.renew();
+    await Promise.all([this.renew(), this.checkGenerations()]);
+  }
+
+  /**
+   * Blocks of keys edited since they began go back (a backstop for an edit notice this process missed:
+   * pub/sub delivers at most once), so an edit reaches every process's blocks within a heartbeat.
+   */
+  private async checkGenerations(): Promise<void> {
+    const blocks = [...this.blocks.values()].filter((b) => b.generation !== null);
+    if (blocks.length === 0) return;
+    try {
+      const generations = await Promise.all(blocks.map((b) => this.counters.generation(b.lease.keyId)));
+      blocks.forEach((block, i) => {
+        if (generations[i] !== block.generation && this.blocks.get(block.lease.keyId) === block) void this.returnBlock(block.lease.keyId);
+      });
+    } catch {
+      // Redis is away: blocks are not spent then anyway (blocksUsable)
+    }
   }
 
   private reservation(lease: Lease): QuotaReservation {

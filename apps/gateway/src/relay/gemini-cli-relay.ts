@@ -10,6 +10,8 @@ import type { CodeAssistCaller } from './code-assist-caller.js';
 
 const RELAY_PROJECT = 'cligate-relay';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** headers a reverse proxy adds: a request carrying one came from elsewhere */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
 
 /** Setup and telemetry calls gemini-cli makes that the pool answers locally. */
 const LOCAL_ANSWERS: Record<string, () => unknown> = {
@@ -30,7 +32,8 @@ const LOCAL_ANSWERS: Record<string, () => unknown> = {
 const FORWARDED = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
 
 /**
- * The Gemini CLI relay (off by default; loopback callers only, as CLIProxyAPI did): gemini-cli started
+ * The Gemini CLI relay (off by default; loopback callers only, as CLIProxyAPI did, and none that came
+ * through a reverse proxy): gemini-cli started
  * with CODE_ASSIST_ENDPOINT pointing at cligate gets its setup calls answered here and its generate
  * calls served from the pool, in Code Assist's own envelope (the upstream bytes are forwarded as they
  * come, with the pool credential's project swapped in).
@@ -56,7 +59,11 @@ export class GeminiCliRelay {
   private async handle(req: FastifyRequest, reply: FastifyReply, serve: () => unknown): Promise<void> {
     try {
       if (!this.settings().gemini_cli_relay_enabled) throw new GatewayError('not_found', 'The Gemini CLI relay is turned off (GEMINI_CLI_RELAY).');
-      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new GatewayError('permission_denied', 'The Gemini CLI relay only serves this machine.');
+      // unmetered (no key, no quota): loopback callers only, and not through a proxy on this machine
+      // (which would make every client look local)
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? '') || PROXY_HEADERS.some((h) => req.headers[h] !== undefined)) {
+        throw new GatewayError('permission_denied', 'The Gemini CLI relay only serves this machine.');
+      }
       await serve();
     } catch (error) {
       const shape = toGatewayErrorShape(error);
