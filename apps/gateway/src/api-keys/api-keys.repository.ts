@@ -83,16 +83,16 @@ export class ApiKeysRepository {
   }
 
   /**
-   * Adds to a key's total in the database (two admins adding at once both count); false when the
-   * total would become negative or the key is gone.
+   * Applies an edit that adds to the key's total, in one statement: the addition is made by the
+   * database (two admins adding at once both count) together with the edit's other fields; false when
+   * the total would become negative or the key is gone.
    */
-  async addQuota(id: string, add: bigint): Promise<boolean> {
-    const rows = await this.db.sql.query<{ id: string }>(
-      `UPDATE api_keys SET total_quota = total_quota + $2::bigint, updated_at = now()
-       WHERE id = $1::uuid AND total_quota + $2::bigint >= 0 RETURNING id`,
-      [id, add.toString()],
-    );
-    return rows.length > 0;
+  async updateAdding(id: string, add: bigint, data: Prisma.ApiKeyUpdateManyMutationInput): Promise<boolean> {
+    const r = await this.db.prisma.apiKey.updateMany({
+      where: { id, totalQuota: { gte: -add } },
+      data: { ...data, totalQuota: { increment: add } },
+    });
+    return r.count > 0;
   }
 
   /** The committed used quota and epoch of keys (for reconciling counters). */

@@ -123,7 +123,7 @@ export class ApiKeysService {
 
   async update(keyOrId: string, input: KeyInput): Promise<ApiKeyRow> {
     const row = await this.find(keyOrId);
-    const data: Parameters<ApiKeysRepository['update']>[1] = {};
+    const data: Parameters<ApiKeysRepository['updateAdding']>[2] = {};
     if (input.total_quota !== undefined) {
       const total = readQuota(input.total_quota, 'total_quota');
       if (total < 0) throw new GatewayError('invalid_request', 'total_quota must not be negative', { param: 'total_quota' });
@@ -146,10 +146,12 @@ export class ApiKeysService {
     if (input.expires_at !== undefined) data.expiresAt = readExpiry(input.expires_at);
     if (input.allowed_models !== undefined) data.allowedModels = readModels(input.allowed_models);
     if (input.rpm_limit !== undefined) data.rpmLimit = readRpm(input.rpm_limit);
-    if (add !== null && !(await this.repository.addQuota(row.id, add))) {
-      throw new GatewayError('invalid_request', 'the quota would become negative', { param: 'add_quota' });
-    }
-    const updated = await this.repository.update(row.id, data);
+    let updated: ApiKeyRow | null;
+    if (add === null) updated = await this.repository.update(row.id, data);
+    else if (await this.repository.updateAdding(row.id, add, data)) updated = await this.repository.findById(row.id);
+    else if (await this.repository.findById(row.id)) throw new GatewayError('invalid_request', 'the quota would become negative', { param: 'add_quota' });
+    else updated = null;
+    if (!updated) throw new GatewayError('not_found', 'API key not found');
     await this.changed(row.id);
     return updated;
   }

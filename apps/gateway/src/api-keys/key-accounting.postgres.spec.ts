@@ -102,7 +102,14 @@ describe('usage ledger and key accounting (real Postgres)', () => {
         VALUES ($1, $2, 'm', 'm', 'openai', false, 200, 7, 'charged', now())`, [randomUUID(), key.id]);
       await batch.query('UPDATE api_keys SET used_quota = used_quota + 7 WHERE id = $1', [key.id]);
       const rebuilding = keys.rebuild(key.id);
-      await new Promise((r) => setTimeout(r, 200));
+      // commit only once the rebuild is waiting for the key's row lock (the race under test)
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const waiting = await admin((c) => c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [name]));
+        if (waiting.rows[0].n > 0) break;
+        if (Date.now() > deadline) throw new Error('the rebuild never waited for the row lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await batch.query('COMMIT');
       const rebuilt = await rebuilding;
       expect(rebuilt.usedQuota).toBe(11n);
@@ -119,5 +126,8 @@ describe('usage ledger and key accounting (real Postgres)', () => {
     await expect(keys.update(key.id, { add_quota: -1101 })).rejects.toMatchObject({ code: 'invalid_request' });
     expect((await keys.update(key.id, { add_quota: -100, description: 'trimmed' })).totalQuota).toBe(1000n);
     expect((await keys.update(key.id, { total_quota: 50, add_quota: 5 })).totalQuota).toBe(55n);
+    // the addition and the edit's other fields land together, or not at all
+    await expect(keys.update(key.id, { add_quota: -56, description: 'never' })).rejects.toMatchObject({ code: 'invalid_request' });
+    expect((await repository.findById(key.id))!.description).toBe('trimmed');
   });
 });

@@ -21,14 +21,14 @@ describe.each([
 ])('quota counters (%s)', (_name, make) => {
   it('refuses values read before an invalidation, so an edit cannot be undone by a slow reload', async () => {
     const repo = await make();
-    expect(await repo.load('key-1', { total: 1000, used: 0, epoch: 0 }, await repo.generation('key-1'))).toBe(true);
+    expect(await repo.load('key-1', { total: 1000, used: 0, epoch: 0 }, await repo.generation('key-1'))).toBe('loaded');
     // a reload reads the generation and the old total; the admin lowers the total meanwhile
     const readAt = await repo.generation('key-1');
     await repo.invalidate('key-1');
-    expect(await repo.load('key-1', { total: 1000, used: 0, epoch: 0 }, readAt)).toBe(false);
+    expect(await repo.load('key-1', { total: 1000, used: 0, epoch: 0 }, readAt)).toBe('moved');
     expect((await repo.reserve(lease('r1'), null, NOW)).kind).toBe('need-load');
     // read again after the edit
-    expect(await repo.load('key-1', { total: 15, used: 0, epoch: 0 }, await repo.generation('key-1'))).toBe(true);
+    expect(await repo.load('key-1', { total: 15, used: 0, epoch: 0 }, await repo.generation('key-1'))).toBe('loaded');
     expect((await repo.reserve(lease('r1'), null, NOW)).kind).toBe('reserved');
     expect((await repo.reserve(lease('r2'), null, NOW)).kind).toBe('over');
   });
@@ -41,7 +41,7 @@ describe.each([
     // the reload reads used = 80; r1's row commits (used 90) and settles before the reload lands
     const readAt = await repo.generation('key-1');
     await repo.commit(lease('r1'), { used: 90, epoch: 0 });
-    expect(await repo.load('key-1', { total: 100, used: 80, epoch: 0 }, readAt)).toBe(true);
+    expect(await repo.load('key-1', { total: 100, used: 80, epoch: 0 }, readAt)).toBe('loaded');
     expect(await repo.snapshot('key-1')).toEqual({ total: 100, used: 90, reserved: 0 });
     expect((await repo.reserve(lease('r2'), null, NOW)).kind).toBe('reserved');
     expect((await repo.reserve(lease('r3'), null, NOW)).kind).toBe('over');
@@ -55,12 +55,15 @@ describe.each([
     await repo.commit(lease('r1'), { used: 50, epoch: 1 });
     expect((await repo.reserve(lease('r2'), null, NOW)).kind).toBe('need-load');
     const readAt = await repo.generation('key-1');
-    expect(await repo.load('key-1', { total: 100, used: 90, epoch: 0 }, readAt)).toBe(false);
-    expect(await repo.load('key-1', { total: 100, used: 40, epoch: 1 }, readAt)).toBe(true);
+    expect(await repo.load('key-1', { total: 100, used: 90, epoch: 0 }, readAt)).toBe('older');
+    expect(await repo.load('key-1', { total: 100, used: 40, epoch: 1 }, readAt)).toBe('loaded');
     expect(await repo.snapshot('key-1')).toEqual({ total: 100, used: 50, reserved: 0 });
     // a late commit of the old epoch changes nothing
     await repo.commit(lease('r0'), { used: 95, epoch: 0 });
     expect(await repo.snapshot('key-1')).toEqual({ total: 100, used: 50, reserved: 0 });
+    // a database restored to before the rebuild: only a forced load takes its older epoch
+    expect(await repo.load('key-1', { total: 100, used: 30, epoch: 0 }, readAt, true)).toBe('loaded');
+    expect(await repo.snapshot('key-1')).toEqual({ total: 100, used: 30, reserved: 0 });
   });
 });
 
@@ -75,5 +78,16 @@ describe('quota counters (Redis): renewal', () => {
     const releasing = repo.release(leases[449]!);
     await Promise.all([renewing, releasing]);
     expect((await repo.snapshot('key-1'))!.reserved).toBe(449);
+  });
+
+  it('counts a charge that commits after the store lost its data, before the key is loaded again', async () => {
+    const repo = await redisRepository();
+    // the store restarted empty; the process re-registers its reservation (heartbeat), then it commits
+    await repo.renew([lease('r1')], NOW);
+    const readAt = await repo.generation('key-1');
+    await repo.commit(lease('r1'), { used: 90, epoch: 0 });
+    // a reload that read used = 80 before that commit
+    expect(await repo.load('key-1', { total: 100, used: 80, epoch: 0 }, readAt)).toBe('loaded');
+    expect(await repo.snapshot('key-1')).toEqual({ total: 100, used: 90, reserved: 0 });
   });
 });

@@ -16,6 +16,8 @@ export type ReserveResult =
   /** the coordination store lost its state and is being rebuilt; retry after this many ms */
   | { kind: 'recovering'; retryAfterMs: number };
 
+export type LoadResult = 'loaded' | 'moved' | 'older';
+
 export interface KeyCounters {
   total: number;
   used: number;
@@ -50,12 +52,12 @@ export interface QuotaCounterRepository {
   generation(keyId: string): Promise<number>;
   /**
    * (re)loads a key's counters from database values read after `generation` returned `generation`;
-   * keeps reservations in flight. Refused (false) when the key was invalidated since, or when the
-   * values are of an older epoch than the store already holds: the caller reads again. Within one
-   * epoch `used` only rises, so the store keeps the higher of its own and the loaded value (a charge
-   * committed while the values were read is not lost).
+   * keeps reservations in flight. Refused when the key was invalidated since ('moved'), or when the
+   * values are of an older epoch than the store already holds ('older'; `force` takes them anyway):
+   * the caller reads again. Within one epoch `used` only rises, so the store keeps the higher of its
+   * own and the loaded value (a charge committed while the values were read is not lost).
    */
-  load(keyId: string, counters: KeyCounters, generation: number): Promise<boolean>;
+  load(keyId: string, counters: KeyCounters, generation: number, force?: boolean): Promise<LoadResult>;
   /**
    * turn the reservation (or `amount` units of it, for a block) into used; `committed` is the key's
    * used quota after the ledger write
@@ -127,11 +129,11 @@ end
 -- the next reservation reload the key; an older one is already part of what the newer epoch holds
 local function raise_used(k, used, epoch)
   local cur = redis.call('HMGET', qkey(k), 'epoch', 'used')
-  if not cur[1] then return end
-  local ce = tonumber(cur[1])
+  local ce = cur[1] and tonumber(cur[1])
   if epoch == ce then
     if used > tonumber(cur[2]) then redis.call('HSET', qkey(k), 'used', used) end
-  elseif epoch > ce then
+  elseif not ce or epoch > ce then
+    -- (no epoch: the store lost its data and a re-registered reservation committed)
     redis.call('HSET', qkey(k), 'loaded', '0', 'epoch', epoch, 'used', used)
   end
 end
@@ -182,7 +184,10 @@ end
 return {1, total, used, reserved, granted, gen}
 `;
 
-/** ARGV: prefix, keyId, total, used, epoch, generation (read before the values were) */
+/**
+ * ARGV: prefix, keyId, total, used, epoch, generation (read before the values were), force ('1': take
+ * an older epoch too). Returns 1 loaded, 0 the generation moved, -1 the store holds a newer epoch.
+ */
 const LOAD = `${COMMON}
 local k = ARGV[2]
 local total, used, epoch, gen = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -190,7 +195,7 @@ local cur = redis.call('HMGET', qkey(k), 'gen', 'epoch', 'used')
 if tonumber(cur[1] or '0') ~= gen then return 0 end
 if cur[2] then
   local ce = tonumber(cur[2])
-  if epoch < ce then return 0 end
+  if epoch < ce and ARGV[7] ~= '1' then return -1 end
   if epoch == ce and cur[3] and tonumber(cur[3]) > used then used = tonumber(cur[3]) end
 end
 redis.call('HSET', qkey(k), 'loaded', '1', 'total', total, 'used', used, 'epoch', epoch)
@@ -330,8 +335,9 @@ export class RedisQuotaCounterRepository implements QuotaCounterRepository {
     return Number((await this.redis.hget(`${this.p}q:${keyId}`, 'gen')) ?? 0);
   }
 
-  async load(keyId: string, c: KeyCounters, generation: number): Promise<boolean> {
-    return (await this.redis.cgLoad(this.p, keyId, c.total, c.used, c.epoch, generation)) === 1;
+  async load(keyId: string, c: KeyCounters, generation: number, force = false): Promise<LoadResult> {
+    const r = (await this.redis.cgLoad(this.p, keyId, c.total, c.used, c.epoch, generation, force ? '1' : '0')) as number;
+    return r === 1 ? 'loaded' : r === 0 ? 'moved' : 'older';
   }
 
   commit(lease: Lease, committed: { used: number; epoch: number } | undefined, amount = -1): Promise<void> {
@@ -480,13 +486,13 @@ export class MemoryQuotaCounterRepository implements QuotaCounterRepository {
     return this.keys.get(keyId)?.gen ?? 0;
   }
 
-  async load(keyId: string, c: KeyCounters, generation: number): Promise<boolean> {
+  async load(keyId: string, c: KeyCounters, generation: number, force = false): Promise<LoadResult> {
     const cur = this.keys.get(keyId);
-    if ((cur?.gen ?? 0) !== generation) return false;
-    if (cur && c.epoch < cur.epoch) return false;
+    if ((cur?.gen ?? 0) !== generation) return 'moved';
+    if (cur && c.epoch < cur.epoch && !force) return 'older';
     const used = cur && cur.epoch === c.epoch ? Math.max(cur.used, c.used) : c.used;
     this.keys.set(keyId, { total: c.total, used, epoch: c.epoch, reserved: cur?.reserved ?? 0, loaded: true, gen: generation });
-    return true;
+    return 'loaded';
   }
 
   private drop(lease: Lease): void {

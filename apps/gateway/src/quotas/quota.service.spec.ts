@@ -11,13 +11,13 @@ import { QuotaService } from './quota.service.js';
 const TOTAL = 100_000;
 const redis = redisForTests('quota-svc');
 
-async function service(): Promise<{ quotas: QuotaService; counters: RedisQuotaCounterRepository }> {
+async function service(epoch = 0): Promise<{ quotas: QuotaService; counters: RedisQuotaCounterRepository }> {
   const coordination = await redis();
   const counters = new RedisQuotaCounterRepository(coordination);
   await counters.beginRecoveryIfNeeded(1);
   await new Promise((r) => setTimeout(r, 5));
   const keys = {
-    usedOf: async (ids: string[]) => new Map(ids.map((id) => [id, { used: 0, total: TOTAL, epoch: 0 }])),
+    usedOf: async (ids: string[]) => new Map(ids.map((id) => [id, { used: 0, total: TOTAL, epoch }])),
     committedCharges: async () => new Map<string, number>(),
   } as unknown as ApiKeysRepository;
   const costs = { lookup: () => ({ cost: 1 }) } as unknown as ModelCostsService;
@@ -60,14 +60,26 @@ describe('QuotaService (Redis)', () => {
       expect(block).toBeDefined();
       // an admin edit: the counters are invalidated, but this process never hears of it
       await counters.invalidate('key-1');
-      // the block stays in use (a request every 150 ms, so it never goes idle)
-      for (let i = 0; i < 10; i++) {
-        await new Promise((r) => setTimeout(r, 150));
+      // the block stays in use (a request every 250 ms, so it never goes idle; 28 of its 31 units at
+      // most, so it never runs dry either) until it is handed back
+      for (let i = 0; i < 28 && blocks.get('key-1') === block; i++) {
+        await new Promise((r) => setTimeout(r, 250));
         await (await quotas.reserve(access, `e-${i}`, 'm')).commit(undefined);
       }
       expect(blocks.get('key-1')).not.toBe(block);
     } finally {
       await quotas.stop();
     }
+  });
+
+  it('reloads from a database that is behind the counter store (restored from a backup) instead of refusing forever', async () => {
+    const { quotas, counters } = await service(0);
+    // the store holds epoch 3 (rebuilds the restored database no longer has)
+    await counters.load('key-1', { total: TOTAL, used: 500, epoch: 3 }, await counters.generation('key-1'));
+    await counters.invalidate('key-1');
+    const r = await quotas.reserve(access, 'after-restore', 'm');
+    expect(r.cost).toBe(1);
+    expect(await counters.snapshot('key-1')).toMatchObject({ used: 0, total: TOTAL });
+    await quotas.stop();
   });
 });

@@ -175,15 +175,23 @@ export class QuotaService implements QuotaGate {
 
   /**
    * Reloads a key's counters from the database (after admin edits, or when missing). The store refuses
-   * values read before an edit's invalidation (or of an older epoch): they are read again; after three
-   * refusals the caller's next reservation asks again.
+   * values read before an edit's invalidation, or of an older epoch than it holds: they are read
+   * again; after three refusals the caller's next reservation asks again. When fresh reads keep
+   * returning an older epoch, the database itself is behind the store (restored from a backup): the
+   * database wins.
    */
   async load(keyId: string): Promise<void> {
+    let older = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       const generation = await this.counters.generation(keyId);
       const values = (await this.keys.usedOf([keyId])).get(keyId);
       if (!values) throw new GatewayError('unauthenticated', 'This API key no longer exists.');
-      if (await this.counters.load(keyId, values, generation)) return;
+      const result = await this.counters.load(keyId, values, generation, older >= 2);
+      if (result === 'loaded') {
+        if (older >= 2) this.logger.warn({ keyId, epoch: values.epoch }, 'quota counters were ahead of the database (restored?): reloaded from the database');
+        return;
+      }
+      if (result === 'older') older++;
     }
   }
 
@@ -243,7 +251,7 @@ export class QuotaService implements QuotaGate {
     // the block was handed back while this top-up was on its way, or the key was edited since the
     // block began: hand the new units back too (and, for an edit, the rest of the block)
     this.settleBlockPart(block, granted, () => this.counters.release(block.lease, granted)).catch(() => {});
-    if (block.generation !== generation) void this.returnBlock(block.lease.keyId);
+    if (block.generation !== generation && this.blocks.get(block.lease.keyId) === block) void this.returnBlock(block.lease.keyId);
   }
 
   /** A request served from a block: its commit turns its part of the block into used. */

@@ -10,8 +10,12 @@ import type { CodeAssistCaller } from './code-assist-caller.js';
 
 const RELAY_PROJECT = 'cligate-relay';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-/** headers a reverse proxy adds: a request carrying one came from elsewhere */
-const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'];
+/**
+ * Headers that proxies and CDNs add: a request carrying one came from elsewhere. Best effort only (a
+ * proxy configured to add none, or a plain TCP forwarder, is not seen): the relay is not meant to sit
+ * behind anything.
+ */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'via', 'cf-connecting-ip', 'true-client-ip'];
 
 /** Setup and telemetry calls gemini-cli makes that the pool answers locally. */
 const LOCAL_ANSWERS: Record<string, () => unknown> = {
